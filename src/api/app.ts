@@ -1,0 +1,34 @@
+/**
+ * The worker's Hono app: request context first, then every route through `RouteTable.route()`,
+ * one error mapper and one not-found handler. No CORS: the dashboard is same-origin, and a
+ * preflight is a 404 like any unknown route.
+ */
+import { Hono } from 'hono';
+import type { AppEnv } from './app-env.ts';
+import { onError, onNotFound } from './error-handler.ts';
+import { requestContext } from './request-context.ts';
+import { RouteTable } from './route.ts';
+import { agentRoutes } from './routes/agents.ts';
+import { beadRoutes } from './routes/beads.ts';
+import { convoyRoutes } from './routes/convoys.ts';
+import { publicRoutes } from './routes/public.ts';
+import { rigRoutes } from './routes/rigs.ts';
+import { townRoutes } from './routes/towns.ts';
+import { townViewRoutes } from './routes/town-views.ts';
+
+/** Builds the app and its route table. */
+export function createApp(): { app: Hono<AppEnv>; routes: RouteTable } {
+  const app = new Hono<AppEnv>();
+  app.use('*', requestContext());
+  const routes = new RouteTable(app);
+  publicRoutes(routes);
+  townRoutes(routes);
+  rigRoutes(routes);
+  beadRoutes(routes);
+  convoyRoutes(routes);
+  agentRoutes(routes);
+  townViewRoutes(routes);
+  app.onError(onError);
+  app.notFound(onNotFound);
+  return { app, routes };
+}

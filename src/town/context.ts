@@ -1,0 +1,31 @@
+/**
+ * What every town command receives: the SQL handle, the tick-independent `now`, the town id,
+ * the acting principal and the environment flags. Commands collect effect intents (container
+ * calls run after commit) instead of performing network I/O themselves.
+ */
+import type { SqlHandle } from './db/sql.ts';
+
+/** A network side effect a command asks for; run after the SQL commits. */
+export type EffectIntent = { kind: 'stop_agent'; agent_id: string; reason: string };
+
+export interface TownCtx {
+  sql: SqlHandle;
+  /** Epoch ms from the TownDO clock. */
+  now: number;
+  townId: string;
+  /** `user:<sub>`, `agent:<id>`, `admin:<sub>` or `system` (`domain.md` §9). */
+  actor: string;
+  development: boolean;
+  /** Effects requested by the command, run after commit. */
+  effects: EffectIntent[];
+}
+
+/** New UUID v4 (`domain.md` §1). */
+export function newId(): string {
+  return crypto.randomUUID();
+}
+
+/** First 8 hex chars of an id. */
+export function id8(id: string): string {
+  return id.replace(/-/g, '').slice(0, 8);
+}

@@ -1,0 +1,301 @@
+/**
+ * TownDO: the one writer of a town's state. A thin RPC facade: each method waits for schema
+ * initialisation, then runs a plain function from `src/town/…` — writes in one synchronous
+ * transaction with effects after commit, reads directly — and returns an `RpcResult`.
+ */
+import { DurableObject } from 'cloudflare:workers';
+import type {
+  ActivityQuery,
+  AgentListQuery,
+  BeadCreate,
+  BeadListQuery,
+  BeadPatch,
+  RigCreate,
+  RigPatch,
+  Sling,
+  SlingBatch,
+} from '../protocol/api.ts';
+import type { TownConfigPatch } from '../protocol/config.ts';
+import type { Env } from '../env.ts';
+import type { RateRule } from '../rate-limit/rate-limiter.ts';
+import { RateLimiter } from '../rate-limit/rate-limiter.ts';
+import { enforceRateLimit } from '../rate-limit/enforce.ts';
+import { logLine } from '../observability/log.ts';
+import { SettableClock, iso } from './db/clock.ts';
+import { durableObjectSql, type SqlHandle } from './db/sql.ts';
+import { migrate } from './migrations/index.ts';
+import type { EffectIntent, TownCtx } from './context.ts';
+import { capture, type RpcResult } from './rpc-result.ts';
+import { checkOwner, createTownRow, findTown, requireTown, townDetail, toTown, type OwnerCheck } from './records/town-record.ts';
+import { createRig, deleteRig, listRigs, patchRig, rigDetail, requireRig } from './records/rigs.ts';
+import { maskTownConfig } from './config/index.ts';
+import { createIssue } from './beads/create-bead.ts';
+import { patchBead } from './beads/patch-bead.ts';
+import { bulkDeleteBeads, deleteBead } from './beads/delete-bead.ts';
+import { beadWithRelations, listBeads } from './beads/list-beads.ts';
+import { reassignBead } from './beads/reassign.ts';
+import { convoyDetail } from './convoys/convoy-rows.ts';
+import { listConvoys } from './convoys/list-convoys.ts';
+import { addConvoyBead, closeConvoy, patchConvoy, removeConvoyBead, startConvoy } from './convoys/convoy-commands.ts';
+import { agentDetail, deleteAgent, listAgents, resetAgent } from './agents/agent-commands.ts';
+import { listMail } from './mail/mail-rows.ts';
+import { acknowledgeEscalation, listEscalations } from './escalations/escalations.ts';
+import { listActivity } from './activity/activity.ts';
+import { mergeQueue } from './review/merge-queue.ts';
+import { patchTownConfig, requireBead, sling, slingBatchView } from './commands.ts';
+import { healthCheck, kick } from './alarm/cadence.ts';
+
+type Page = { limit: number; cursor?: string | undefined };
+
+export class TownDO extends DurableObject<Env> {
+  /** The one clock of this town; tests pin it through `runInDurableObject`. */
+  readonly clock = new SettableClock();
+  private readonly sql: SqlHandle;
+  private readonly limiter = new RateLimiter(() => this.clock.now());
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = durableObjectSql(ctx.storage);
+    void ctx.blockConcurrencyWhile(async () => {
+      migrate(this.sql, iso(this.clock.now()));
+    });
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  private townCtx(actor: string): TownCtx {
+    return { sql: this.sql, now: this.clock.now(), townId: requireTown(this.sql).id, actor, development: this.env.ENVIRONMENT === 'development', effects: [] };
+  }
+
+  /** A write: one synchronous transaction, then effects, then an optional kick. */
+  private async write<T>(actor: string, fn: (ctx: TownCtx) => T, opts: { kick?: boolean | ((value: T) => boolean) } = {}): Promise<RpcResult<T>> {
+    let effects: EffectIntent[] = [];
+    const result = capture(() =>
+      this.sql.transaction(() => {
+        const ctx = this.townCtx(actor);
+        const value = fn(ctx);
+        effects = ctx.effects;
+        return value;
+      }),
+    );
+    if (result.ok) {
+      this.runEffects(effects);
+      const shouldKick = typeof opts.kick === 'function' ? opts.kick(result.value) : opts.kick === true;
+      if (shouldKick) await kick(this.ctx.storage, this.clock.now());
+    }
+    return result;
+  }
+
+  private read<T>(fn: (sql: SqlHandle) => T): RpcResult<T> {
+    return capture(() => {
+      requireTown(this.sql);
+      return fn(this.sql);
+    });
+  }
+
+  /**
+   * Effects run after commit. The container transport arrives with the dispatch issue; until
+   * then a stop request is logged so nothing is silently dropped.
+   */
+  private runEffects(effects: EffectIntent[]): void {
+    for (const effect of effects) logLine('info', 'effect.pending_transport', { kind: effect.kind, agent_id: effect.agent_id, reason: effect.reason });
+  }
+
+  // ------------------------------------------------------------------ town
+
+  async createTown(input: { id: string; name: string; ownerId: string }) {
+    return capture(() => this.sql.transaction(() => createTownRow(this.sql, { ...input, now: this.clock.now() })));
+  }
+  async authorize(sub: string): Promise<OwnerCheck> {
+    return checkOwner(this.sql, sub);
+  }
+  async getTown() {
+    return this.read((sql) => toTown(requireTown(sql)));
+  }
+  async getTownDetail() {
+    return this.read((sql) => townDetail(sql, false));
+  }
+  async destroyTown(): Promise<RpcResult<{ deleted: true }>> {
+    const exists = this.read(() => true);
+    if (!exists.ok) return exists;
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    migrate(this.sql, iso(this.clock.now()));
+    return { ok: true, value: { deleted: true } };
+  }
+  async getConfig() {
+    return this.read((sql) => maskTownConfig(requireTown(sql).config));
+  }
+  async patchConfig(actor: string, patch: TownConfigPatch) {
+    return this.write(actor, (ctx) => patchTownConfig(ctx, patch), { kick: true });
+  }
+
+  // ------------------------------------------------------------------ rigs
+
+  async createRig(actor: string, input: RigCreate) {
+    return this.write(actor, (ctx) => createRig(ctx, input));
+  }
+  async listRigs(page: Page) {
+    return this.read((sql) => listRigs(sql, requireTown(sql).id, page));
+  }
+  async getRig(rigId: string) {
+    return this.read((sql) => rigDetail(sql, requireTown(sql).id, rigId));
+  }
+  async requireRig(rigId: string) {
+    return this.read((sql) => requireRig(sql, requireTown(sql).id, rigId));
+  }
+  async patchRig(actor: string, rigId: string, patch: RigPatch) {
+    return this.write(actor, (ctx) => patchRig(ctx, rigId, patch), { kick: true });
+  }
+  async deleteRig(actor: string, rigId: string) {
+    return this.write(actor, (ctx) => deleteRig(ctx, rigId));
+  }
+
+  // ------------------------------------------------------------------ beads
+
+  async createBead(actor: string, input: BeadCreate) {
+    return this.write(actor, (ctx) => requireBead(ctx.sql, createIssue(ctx, input)), { kick: (bead) => !bead.held });
+  }
+  async listBeads(query: BeadListQuery) {
+    return this.read((sql) => listBeads(sql, query));
+  }
+  async getBead(beadId: string) {
+    return this.read((sql) => beadWithRelations(sql, beadId));
+  }
+  async requireBead(beadId: string) {
+    return this.read((sql) => requireBead(sql, beadId));
+  }
+  async patchBead(actor: string, beadId: string, patch: BeadPatch) {
+    let readyWorkChanged = false;
+    return this.write(
+      actor,
+      (ctx) => {
+        readyWorkChanged = patchBead(ctx, beadId, patch).readyWorkChanged;
+        return requireBead(ctx.sql, beadId);
+      },
+      { kick: () => readyWorkChanged },
+    );
+  }
+  async reassignBead(actor: string, beadId: string, agentId: string) {
+    return this.write(actor, (ctx) => reassignBead(ctx, beadId, agentId), { kick: true });
+  }
+  async deleteBead(actor: string, beadId: string) {
+    return this.write(actor, (ctx) => deleteBead(ctx, beadId), { kick: true });
+  }
+  async bulkDeleteBeads(actor: string, ids: string[]) {
+    return this.write(actor, (ctx) => bulkDeleteBeads(ctx, ids), { kick: true });
+  }
+  async sling(actor: string, input: Sling) {
+    return this.write(actor, (ctx) => sling(ctx, input), { kick: true });
+  }
+  async slingBatch(actor: string, input: SlingBatch) {
+    let staged = false;
+    return this.write(
+      actor,
+      (ctx) => {
+        const view = slingBatchView(ctx, input);
+        staged = view.staged;
+        return { convoy: view.convoy, beads: view.beads };
+      },
+      { kick: () => !staged },
+    );
+  }
+
+  // ------------------------------------------------------------------ convoys
+
+  async listConvoys(query: Page & { status?: string[] | undefined }) {
+    return this.read((sql) => listConvoys(sql, query));
+  }
+  async getConvoy(convoyId: string) {
+    return this.read((sql) => convoyDetail(sql, convoyId));
+  }
+  async patchConvoy(actor: string, convoyId: string, patch: { title?: string | undefined; merge_mode?: 'review-then-land' | 'review-and-merge' | undefined }) {
+    return this.write(actor, (ctx) => {
+      patchConvoy(ctx, convoyId, patch);
+      return convoyDetail(ctx.sql, convoyId);
+    });
+  }
+  async startConvoy(actor: string, convoyId: string) {
+    return this.write(
+      actor,
+      (ctx) => {
+        startConvoy(ctx, convoyId);
+        return convoyDetail(ctx.sql, convoyId);
+      },
+      { kick: true },
+    );
+  }
+  async closeConvoy(actor: string, convoyId: string) {
+    return this.write(actor, (ctx) => {
+      closeConvoy(ctx, convoyId);
+      return convoyDetail(ctx.sql, convoyId);
+    });
+  }
+  async addConvoyBead(actor: string, convoyId: string, beadId: string, dependsOn: string[]) {
+    return this.write(
+      actor,
+      (ctx) => {
+        addConvoyBead(ctx, convoyId, beadId, dependsOn);
+        return convoyDetail(ctx.sql, convoyId);
+      },
+      { kick: true },
+    );
+  }
+  async removeConvoyBead(actor: string, convoyId: string, beadId: string) {
+    return this.write(
+      actor,
+      (ctx) => {
+        removeConvoyBead(ctx, convoyId, beadId);
+        return convoyDetail(ctx.sql, convoyId);
+      },
+      { kick: true },
+    );
+  }
+
+  // ------------------------------------------------------------------ agents, mail, escalations, activity
+
+  async listAgents(query: AgentListQuery) {
+    return this.read((sql) => listAgents(sql, query));
+  }
+  async getAgent(agentId: string) {
+    return this.read((sql) => agentDetail(sql, agentId));
+  }
+  async resetAgent(actor: string, agentId: string) {
+    return this.write(actor, (ctx) => resetAgent(ctx, agentId), { kick: true });
+  }
+  async deleteAgent(actor: string, agentId: string) {
+    return this.write(actor, (ctx) => deleteAgent(ctx, agentId), { kick: true });
+  }
+  async listMail(query: Page & { agent_id?: string | undefined }) {
+    return this.read((sql) => listMail(sql, query));
+  }
+  async listEscalations(query: Page & { acknowledged?: boolean | undefined; severity?: string[] | undefined }) {
+    return this.read((sql) => listEscalations(sql, query));
+  }
+  async acknowledgeEscalation(actor: string, escalationId: string) {
+    return this.write(actor, (ctx) => acknowledgeEscalation(ctx, escalationId));
+  }
+  async listActivity(query: ActivityQuery) {
+    return this.read((sql) => listActivity(sql, query));
+  }
+  async mergeQueue(rigId: string | undefined) {
+    return this.read((sql) => mergeQueue(sql, this.clock.now(), rigId));
+  }
+
+  // ------------------------------------------------------------------ limits, alarm, watchdog
+
+  /** Best-effort rate limit counters (`http-api.md` §6); reset when the object restarts. */
+  async checkRateLimit(key: string, rule: RateRule) {
+    return capture(() => enforceRateLimit(this.limiter, key, rule));
+  }
+
+  /** Called by the UserDO watchdog: re-arms a missing alarm (`reconciler.md` §2). */
+  async healthCheck(): Promise<{ alarm_rearmed: boolean }> {
+    return healthCheck(this.sql, this.ctx.storage, this.clock.now());
+  }
+
+  override async alarm(): Promise<void> {
+    // Guard of the tick (`reconciler.md` §2, phase 0); the phases after it arrive with the reconciler.
+    if (findTown(this.sql) === null) await this.ctx.storage.deleteAlarm();
+  }
+}
