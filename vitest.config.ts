@@ -25,6 +25,8 @@ export default defineConfig({
         test: {
           name: 'workers',
           include: ['test/integration/**/*.test.ts'],
+          // Request log lines are noise unless a test fails.
+          silent: 'passed-only',
         },
       },
     ],
