@@ -11,22 +11,28 @@ import type { AppEnv } from './app-env.ts';
 
 /** The part of a zod error this module reads. */
 type ZodIssues = { issues: readonly z.core.$ZodIssue[] };
+type WireIssue = { path: (string | number)[]; code: string; message: string };
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
-/** Maps zod issues to the wire form. */
-export function wireIssues(error: ZodIssues): { path: (string | number)[]; code: string; message: string }[] {
-  return error.issues.map((i) => ({
-    path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
-    code: i.code,
-    message: i.message,
-  }));
+/**
+ * Maps zod issues to the wire form. Zod reports unknown keys as one issue on the enclosing
+ * object; here each key becomes its own issue whose path ends with that key, so a client can
+ * point at the offending field.
+ */
+export function wireIssues(error: ZodIssues): WireIssue[] {
+  return error.issues.flatMap((i): WireIssue[] => {
+    const path = i.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+    if (i.code === 'unrecognized_keys') return i.keys.map((key) => ({ path: [...path, key], code: i.code, message: `Unrecognized key: "${key}"` }));
+    return [{ path, code: i.code, message: i.message }];
+  });
 }
 
 function describe(location: 'body' | 'query', error: ZodIssues): string {
-  const first = error.issues[0];
+  const issues = wireIssues(error);
+  const first = issues[0];
   const where = first === undefined || first.path.length === 0 ? location : first.path.map(String).join('.');
-  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
   return `Invalid ${location}: ${where}: ${first?.message ?? 'invalid'}${more}.`;
 }
 

@@ -10,6 +10,7 @@ import type { TownDO } from '../../src/town/town-do.ts';
 import { durableObjectSql, type SqlHandle, type SqlRow, type SqlValue } from '../../src/town/db/sql.ts';
 import { iso } from '../../src/town/db/clock.ts';
 import { convoyBeadStatusFor } from '../../src/town/machines/index.ts';
+import { readyWork } from '../../src/town/beads/ready-work.ts';
 import { townObject } from './helpers.ts';
 
 /** Runs `fn` inside the town's Durable Object with its SQL handle and its `now` (the TownDO clock). */
@@ -247,4 +248,9 @@ export async function setConvoyState(townId: string, convoyId: string, state: Co
     const terminal = status === 'closed' || status === 'failed';
     sql.run(`UPDATE beads SET status = ?, status_changed_at = ?, closed_at = ? WHERE bead_id = ?`, status, now, terminal ? now : null, convoyId);
   });
+}
+
+/** The ids `readyWork(sql)` returns for the town, in dispatch order. */
+export async function readyIds(townId: string): Promise<string[]> {
+  return withTownSql(townId, (sql) => readyWork(sql).map((b) => b.id));
 }

@@ -19,7 +19,8 @@ const STATEMENTS = [
     bead_id TEXT PRIMARY KEY, type TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'open', title TEXT NOT NULL,
     body TEXT NOT NULL DEFAULT '', rig_id TEXT, parent_bead_id TEXT, assignee_agent_bead_id TEXT,
     priority TEXT NOT NULL DEFAULT 'medium', labels TEXT NOT NULL DEFAULT '[]', metadata TEXT NOT NULL DEFAULT '{}',
-    followup_context TEXT, model_override TEXT, dispatch_attempts INTEGER NOT NULL DEFAULT 0,
+    followup_context TEXT, model_override TEXT, open_blockers INTEGER NOT NULL DEFAULT 0,
+    dispatch_attempts INTEGER NOT NULL DEFAULT 0,
     last_dispatch_attempt_at TEXT, created_by TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
     status_changed_at TEXT NOT NULL, closed_at TEXT)`,
   `CREATE INDEX beads_type_status ON beads(type, status)`,
@@ -27,10 +28,27 @@ const STATEMENTS = [
   `CREATE INDEX beads_assignee ON beads(assignee_agent_bead_id)`,
   `CREATE INDEX beads_parent ON beads(parent_bead_id)`,
   `CREATE INDEX beads_created ON beads(created_at, bead_id)`,
+  // Ready-work candidates: open issues with no open blocker (see the triggers below), per rig in
+  // dispatch order, so a dispatch pass reads its first rows and stops. The priority expression
+  // must stay textually identical to the ORDER BY of beads/ready-work.ts.
+  `CREATE INDEX beads_ready ON beads(type, status, open_blockers, rig_id,
+     (CASE priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END), created_at, bead_id)`,
   `CREATE TABLE bead_dependencies (
     bead_id TEXT NOT NULL, depends_on_bead_id TEXT NOT NULL, dependency_type TEXT NOT NULL, created_at TEXT NOT NULL,
     PRIMARY KEY (bead_id, depends_on_bead_id, dependency_type))`,
   `CREATE INDEX bead_deps_target ON bead_dependencies(depends_on_bead_id)`,
+  // beads.open_blockers = how many of a bead's `blocks` dependencies are not closed. Kept by
+  // triggers that recount (never increment), so no code path can forget it and it self-heals;
+  // it turns the ready-work query from a per-candidate join into an index range.
+  `CREATE TRIGGER deps_blocks_insert AFTER INSERT ON bead_dependencies WHEN NEW.dependency_type = 'blocks'
+   BEGIN ${recount('NEW.bead_id')} END`,
+  `CREATE TRIGGER deps_blocks_delete AFTER DELETE ON bead_dependencies WHEN OLD.dependency_type = 'blocks'
+   BEGIN ${recount('OLD.bead_id')} END`,
+  `CREATE TRIGGER beads_blocker_status AFTER UPDATE OF status ON beads
+   WHEN (OLD.status = 'closed') <> (NEW.status = 'closed')
+   BEGIN ${recountDependentsOf('NEW.bead_id')} END`,
+  `CREATE TRIGGER beads_blocker_delete AFTER DELETE ON beads
+   BEGIN ${recountDependentsOf('OLD.bead_id')} END`,
   `CREATE TABLE bead_events (
     bead_event_id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, bead_id TEXT, rig_id TEXT, agent_id TEXT,
     actor TEXT NOT NULL, event_type TEXT NOT NULL, old_value TEXT, new_value TEXT, metadata TEXT NOT NULL DEFAULT '{}',
@@ -76,6 +94,20 @@ const STATEMENTS = [
   `CREATE INDEX town_events_pending ON town_events(created_at) WHERE processed_at IS NULL`,
   `CREATE UNIQUE INDEX town_events_dedupe ON town_events(dedupe_key) WHERE processed_at IS NULL`,
 ];
+
+function openBlockersOf(beadExpr: string): string {
+  return `(SELECT COUNT(*) FROM bead_dependencies d JOIN beads o ON o.bead_id = d.depends_on_bead_id
+     WHERE d.bead_id = ${beadExpr} AND d.dependency_type = 'blocks' AND o.status <> 'closed')`;
+}
+
+function recount(beadExpr: string): string {
+  return `UPDATE beads SET open_blockers = ${openBlockersOf(beadExpr)} WHERE bead_id = ${beadExpr};`;
+}
+
+function recountDependentsOf(blockerExpr: string): string {
+  return `UPDATE beads SET open_blockers = ${openBlockersOf('beads.bead_id')}
+     WHERE bead_id IN (SELECT bead_id FROM bead_dependencies WHERE depends_on_bead_id = ${blockerExpr} AND dependency_type = 'blocks');`;
+}
 
 export function up(sql: SqlHandle): void {
   for (const statement of STATEMENTS) sql.run(statement);
