@@ -158,3 +158,11 @@ export async function convoyDetailOf(token: string, townId: string, convoyId: st
   expectStatus(r, 200, 'convoy get');
   return ConvoyDetail.parse(data(r));
 }
+
+/** `next_cursor` of a list response. */
+export function nextCursor(r: CallResult): string | null {
+  if (typeof r.body !== 'object' || r.body === null || !('next_cursor' in r.body)) throw new Error(`no next_cursor in ${r.status} ${JSON.stringify(r.body)}`);
+  const value = r.body.next_cursor;
+  if (value !== null && typeof value !== 'string') throw new Error(`next_cursor is ${typeof value}`);
+  return value;
+}

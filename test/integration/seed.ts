@@ -234,16 +234,17 @@ export async function seedTownEvent(townId: string, input: { eventType: string; 
 export async function setBeadStatus(townId: string, beadId: string, status: BeadStatus): Promise<void> {
   await withTownSql(townId, (sql, now) => {
     const terminal = status === 'closed' || status === 'failed';
-    const n = sql.run(`UPDATE beads SET status = ?, status_changed_at = ?, updated_at = ?, closed_at = ? WHERE bead_id = ?`, status, now, now, terminal ? now : null, beadId);
-    if (n !== 1) throw new Error(`setBeadStatus: no bead ${beadId}`);
+    // rowsWritten counts index writes too, so existence is checked with a read.
+    if (sql.all(`SELECT 1 FROM beads WHERE bead_id = ?`, beadId).length !== 1) throw new Error(`setBeadStatus: no bead ${beadId}`);
+    sql.run(`UPDATE beads SET status = ?, status_changed_at = ?, updated_at = ?, closed_at = ? WHERE bead_id = ?`, status, now, now, terminal ? now : null, beadId);
   });
 }
 
 /** Forces a convoy's state (and the status its bead mirrors), e.g. `landing` or `landed`. */
 export async function setConvoyState(townId: string, convoyId: string, state: ConvoyStatus): Promise<void> {
   await withTownSql(townId, (sql, now) => {
-    const n = sql.run(`UPDATE convoy_metadata SET state = ?, landed_at = CASE WHEN ? = 'landed' THEN ? ELSE landed_at END WHERE bead_id = ?`, state, state, now, convoyId);
-    if (n !== 1) throw new Error(`setConvoyState: no convoy ${convoyId}`);
+    if (sql.all(`SELECT 1 FROM convoy_metadata WHERE bead_id = ?`, convoyId).length !== 1) throw new Error(`setConvoyState: no convoy ${convoyId}`);
+    sql.run(`UPDATE convoy_metadata SET state = ?, landed_at = CASE WHEN ? = 'landed' THEN ? ELSE landed_at END WHERE bead_id = ?`, state, state, now, convoyId);
     const status = convoyBeadStatusFor(state);
     const terminal = status === 'closed' || status === 'failed';
     sql.run(`UPDATE beads SET status = ?, status_changed_at = ?, closed_at = ? WHERE bead_id = ?`, status, now, terminal ? now : null, convoyId);

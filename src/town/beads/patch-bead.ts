@@ -65,8 +65,10 @@ export function patchBead(ctx: TownCtx, beadId: string, patch: BeadPatch): Patch
       cancelBead(ctx, beadId, to);
     } else if (to === 'open') {
       const reason = { code: 'reopened', message: `Reopened by ${ctx.actor}.` };
-      transitionBead(ctx, beadId, 'open', { reason });
+      // Release first: the transition to open unhooks on its own, after which the holder
+      // could no longer be found to be set idle and stopped.
       releaseHolder(ctx, beadId, reason);
+      transitionBead(ctx, beadId, 'open', { reason });
       readyWorkChanged = true;
     } else {
       // in_progress and in_review are entered only by the reconciler (dispatch, gt_done).

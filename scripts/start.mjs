@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: runs a town locally and offline. Starts `wrangler dev --env local` (state under
+ * .wrangler/state) with prefixed logs, waits until /health answers, then prints the API base,
+ * a ready-to-use dev token and a sample curl. Ctrl-C stops everything it started.
+ * The local launcher (one control server per town) joins here with the control-server issue.
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const PORT = Number(process.env.GASTOWN_PORT ?? 8787);
+const HOST = '127.0.0.1';
+const BASE = `http://${HOST}:${PORT}`;
+const READY_TIMEOUT_MS = 120_000;
+
+const children = [];
+
+function prefixed(stream, prefix, out) {
+  createInterface({ input: stream }).on('line', (line) => out.write(`${prefix} ${line}\n`));
+}
+
+function start(name, command, args) {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: process.env });
+  prefixed(child.stdout, `[${name}]`, process.stdout);
+  prefixed(child.stderr, `[${name}]`, process.stderr);
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`[start] ${name} exited (${signal ?? code}); stopping.`);
+      void stopAll(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+let stopping = false;
+async function stopAll(code) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) {
+    if (child.exitCode === null && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  const deadline = Date.now() + 5000;
+  while (children.some((c) => c.exitCode === null && c.signalCode === null) && Date.now() < deadline) await sleep(100);
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+process.on('SIGHUP', () => void stopAll(0));
+// If whatever started us goes away without a signal reaching us, stop too (no orphans).
+const parentAtStart = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentAtStart) void stopAll(0);
+}, 1000).unref();
+
+async function waitHealthy() {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${BASE}/health`, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) return await res.json();
+    } catch {
+      // not up yet
+    }
+    await sleep(300);
+  }
+  throw new Error(`the worker did not answer ${BASE}/health within ${READY_TIMEOUT_MS / 1000} s`);
+}
+
+async function main() {
+  const wranglerBin = new URL('../node_modules/wrangler/bin/wrangler.js', import.meta.url).pathname;
+  start('worker', process.execPath, [wranglerBin, 'dev', '--env', 'local', '--ip', HOST, '--port', String(PORT), '--show-interactive-dev-session=false']);
+  const health = await waitHealthy();
+  const tokenRes = await fetch(`${BASE}/api/dev/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  const token = (await tokenRes.json()).data.token;
+  console.log(`
+──────────────────────────────────────────────────────────────────────
+ Gastown is running locally (${health.data.environment}, ${health.data.version})
+   API base:  ${BASE}/api
+   Health:    ${BASE}/health
+   Dev token (user "dev", 7 days):
+     ${token}
+
+ Try:
+   export GT_TOKEN=${token}
+   curl -s -X POST ${BASE}/api/towns -H "Authorization: Bearer $GT_TOKEN" \\
+        -H 'Content-Type: application/json' -d '{"name":"My town"}'
+ Ctrl-C stops everything.
+──────────────────────────────────────────────────────────────────────`);
+}
+
+main().catch((e) => {
+  console.error(`[start] ${e instanceof Error ? e.message : String(e)}`);
+  void stopAll(1);
+});
