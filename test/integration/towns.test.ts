@@ -216,8 +216,10 @@ describe('DELETE /api/towns/:townId', () => {
     const bead = await call('POST', `/api/towns/${townId}/beads`, { token: u.token, body: { rig_id: rigId, title: 'Doomed', held: true } });
     const beadId = data<{ id: string }>(bead).id;
     expect((await call('PATCH', `/api/towns/${townId}/config`, { token: u.token, body: { git_auth: { github_token: 'ghp_abcdefghijklmnop1234' } } })).status).toBe(200);
-    // The config write kicked the alarm; deleting the town clears it.
-    expect(await runInDurableObject(townObject(townId), (_instance, state) => state.storage.getAlarm())).not.toBeNull();
+    // A pending alarm (as the idle cadence leaves one); deleting the town clears it.
+    const alarmAt = Date.now() + 3_600_000;
+    await runInDurableObject(townObject(townId), (_instance, state) => state.storage.setAlarm(alarmAt));
+    expect(await runInDurableObject(townObject(townId), (_instance, state) => state.storage.getAlarm())).toBe(alarmAt);
 
     expect((await call('DELETE', `/api/towns/${townId}`, { token: u.token })).status).toBe(200);
 
@@ -388,6 +390,17 @@ describe('PATCH /api/towns/:townId/config', () => {
     expect((await t.patch({ refinery: { gates: ['make check'] } })).status).toBe(200);
     const cfg = await t.get();
     expect(cfg.refinery).toMatchObject({ gates: ['make check'], review_mode: 'rework', code_review: true });
+  });
+
+  it('refinery.auto_merge_delay_minutes: null is stored as "never auto-merge", not reset to 5', async () => {
+    const t = await setup();
+    const r = await t.patch({ refinery: { auto_merge_delay_minutes: null } });
+    expect(r.status).toBe(200);
+    expect((await t.get()).refinery.auto_merge_delay_minutes).toBeNull();
+    expect((await t.patch({ refinery: { auto_merge_delay_minutes: 30 } })).status).toBe(200);
+    expect((await t.get()).refinery.auto_merge_delay_minutes).toBe(30);
+    expect((await t.patch({ refinery: null })).status).toBe(200);
+    expect((await t.get()).refinery).toEqual(DEFAULT_TOWN_CONFIG.refinery);
   });
 
   it('an empty patch changes nothing', async () => {

@@ -25,6 +25,15 @@ function replacesWhole(path: readonly string[], stored: Record<string, unknown>,
   return patch.kind !== undefined && patch.kind !== null && patch.kind !== stored.kind;
 }
 
+/**
+ * `refinery.auto_merge_delay_minutes: null` means "never auto-merge" (`domain.md` §8), so there
+ * a `null` is stored as the value instead of resetting the field (both patch schemas accept it as
+ * a value, not as `nullish`). Without this the setting could never be chosen.
+ */
+function nullIsValue(path: readonly string[]): boolean {
+  return path.length === 2 && path[0] === 'refinery' && path[1] === 'auto_merge_delay_minutes';
+}
+
 /** Merges `patch` into a copy of `stored`; `defaults` is the same position in the default tree. */
 function mergeObject(
   stored: Record<string, unknown>,
@@ -38,7 +47,7 @@ function mergeObject(
     if (value === undefined) continue;
     const at = [...path, key];
     const fallback = isRecord(defaults) ? defaults[key] : undefined;
-    if (value === null) {
+    if (value === null && !nullIsValue(at)) {
       if (fallback === undefined) delete out[key];
       else out[key] = structuredClone(fallback);
     } else if (ctx.secrets && isSecretPath(at) && isMaskedValue(value)) {
