@@ -8,6 +8,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Request log lines are noise unless a test fails.
+    silent: 'passed-only',
     projects: [
       {
         test: {
@@ -25,8 +27,6 @@ export default defineConfig({
         test: {
           name: 'workers',
           include: ['test/integration/**/*.test.ts'],
-          // Request log lines are noise unless a test fails.
-          silent: 'passed-only',
         },
       },
     ],

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Agent, Bead } from '../../src/protocol/api.ts';
 import { beadDetail, call, createIssue, data, errorOf, fixture, issuePaths, newRig, nextCursor, patchBeadOk } from './helpers.ts';
-import { advanceClock, countRows, readyIds, seedAgent, seedMergeRequest, seedTownEvent, setBeadStatus } from './seed.ts';
+import { advanceClock, countRows, pinClock, readyIds, seedAgent, seedMergeRequest, seedTownEvent, setBeadStatus, townAlarm } from './seed.ts';
 
 const beadsPath = (townId: string) => `/api/towns/${townId}/beads`;
 const beadPath = (townId: string, beadId: string) => `/api/towns/${townId}/beads/${beadId}`;
@@ -58,6 +58,21 @@ describe('POST /beads', () => {
     const parent = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'Epic' });
     const bead = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'Part', held: true, priority: 'critical', parent_bead_id: parent.id, labels: ['x'] });
     expect(bead).toMatchObject({ held: true, priority: 'critical', parent_bead_id: parent.id, labels: ['x'] });
+  });
+
+  it('an unheld bead kicks the alarm; a held one does not until it is unheld', async () => {
+    const f = await fixture();
+    const now = Date.parse('2031-06-01T12:00:00.000Z');
+    await pinClock(f.townId, now);
+    const held = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'Held', held: true });
+    expect(await townAlarm(f.townId)).toBeNull();
+    await patchBeadOk(f.token, f.townId, held.id, { held: false });
+    expect(await townAlarm(f.townId)).toBe(now);
+
+    const g = await fixture();
+    await pinClock(g.townId, now);
+    await createIssue(g.token, g.townId, { rig_id: g.rigId, title: 'Free' });
+    expect(await townAlarm(g.townId)).toBe(now);
   });
 
   it.each([
@@ -408,6 +423,29 @@ describe('POST /beads/:beadId/reassign', () => {
     expect(await agentOf(f.token, f.townId, polecat)).toMatchObject({ hooked_bead_id: bead.id });
     // Assigned work is no longer ready for dispatch.
     expect(await readyIds(f.townId)).toEqual([]);
+  });
+
+  it('takes an in_progress bead from its working holder, which is idled and unhooked', async () => {
+    const f = await fixture();
+    const bead = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'T' });
+    await setBeadStatus(f.townId, bead.id, 'in_progress');
+    const holder = await seedAgent(f.townId, { role: 'polecat', rigId: f.rigId, name: 'Toast', status: 'working', hookBeadId: bead.id });
+    const next = await seedAgent(f.townId, { role: 'polecat', rigId: f.rigId, name: 'Maple' });
+    const r = await call('POST', `${beadPath(f.townId, bead.id)}/reassign`, { token: f.token, body: { agent_id: next } });
+    expect(r.status).toBe(200);
+    expect(Bead.parse(data(r))).toMatchObject({ status: 'open', assignee_agent_id: next });
+    expect(await agentOf(f.token, f.townId, holder)).toMatchObject({ status: 'idle', hooked_bead_id: null });
+    expect(await agentOf(f.token, f.townId, next)).toMatchObject({ status: 'idle', hooked_bead_id: bead.id });
+  });
+
+  it('is a 409 illegal_transition for a finished bead', async () => {
+    const f = await fixture();
+    const bead = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'T' });
+    await patchBeadOk(f.token, f.townId, bead.id, { status: 'closed' });
+    const polecat = await seedAgent(f.townId, { role: 'polecat', rigId: f.rigId });
+    const r = await call('POST', `${beadPath(f.townId, bead.id)}/reassign`, { token: f.token, body: { agent_id: polecat } });
+    expect(r.status).toBe(409);
+    expect(errorOf(r).code).toBe('illegal_transition');
   });
 
   it('is a 409 agent_already_hooked when the polecat holds another bead', async () => {

@@ -29,6 +29,25 @@ async function beadOf(token: string, townId: string, beadId: string): Promise<Be
   return Bead.parse(data<{ bead: unknown }>(r).bead);
 }
 
+/** Inserts a polecat of `rigId` with `status` (no route creates agents yet); returns its id. */
+async function seedPolecat(townId: string, rigId: string, status: 'idle' | 'working', name: string): Promise<string> {
+  const id = crypto.randomUUID();
+  const now = new Date().toISOString();
+  await townSql(
+    townId,
+    `INSERT INTO beads (bead_id, type, status, title, rig_id, created_by, created_at, updated_at, status_changed_at)
+     VALUES (?, 'agent', 'open', ?, ?, 'system', ?, ?, ?)`,
+    id,
+    name,
+    rigId,
+    now,
+    now,
+    now,
+  );
+  await townSql(townId, `INSERT INTO agent_metadata (bead_id, role, name, identity, status) VALUES (?, 'polecat', ?, ?, ?)`, id, name, `${rigId}:${name}`, status);
+  return id;
+}
+
 describe('POST /api/towns/:townId/rigs', () => {
   it('creates a rig: 201 Rig with default_branch main and no overrides', async () => {
     const t = await town();
@@ -379,6 +398,31 @@ describe('DELETE /api/towns/:townId/rigs/:rigId', () => {
     expect(errorOf(r).code).toBe('conflict');
     expect((await call('GET', rigsPath(t.townId, rigId), { token: t.token })).status).toBe(200);
     expect((await beadOf(t.token, t.townId, beadId)).status).toBe(status);
+  });
+
+  it('is refused with 409 conflict while an agent of the rig is working', async () => {
+    const t = await town();
+    const rigId = await newRig(t.token, t.townId, 'staffed');
+    await seedPolecat(t.townId, rigId, 'working', 'toast');
+    const r = await call('DELETE', rigsPath(t.townId, rigId), { token: t.token });
+    expect(r.status).toBe(409);
+    expect(errorOf(r).code).toBe('conflict');
+    expect((await call('GET', rigsPath(t.townId, rigId), { token: t.token })).status).toBe(200);
+  });
+
+  it('kills the rig\'s idle agents: they become dead', async () => {
+    const t = await town();
+    const rigId = await newRig(t.token, t.townId, 'staffed');
+    const agentId = await seedPolecat(t.townId, rigId, 'idle', 'nux');
+    const detail = RigDetail.parse(data(await call('GET', rigsPath(t.townId, rigId), { token: t.token })));
+    expect(detail.agents.map((a) => ({ id: a.id, status: a.status, role: a.role }))).toEqual([{ id: agentId, status: 'idle', role: 'polecat' }]);
+
+    expect((await call('DELETE', rigsPath(t.townId, rigId), { token: t.token })).status).toBe(200);
+
+    expect((await call('GET', `/api/towns/${t.townId}/agents/${agentId}`, { token: t.token })).status).toBe(404);
+    const dead = await call('GET', `/api/towns/${t.townId}/agents?status=dead`, { token: t.token });
+    expect(dead.status).toBe(200);
+    expect(data<{ id: string; status: string }[]>(dead).map((a) => ({ id: a.id, status: a.status }))).toEqual([{ id: agentId, status: 'dead' }]);
   });
 
   it('a live bead of another rig does not block the delete', async () => {
