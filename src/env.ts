@@ -8,6 +8,8 @@ import type { UserDO } from './user/user-do.ts';
 export interface Env {
   ENVIRONMENT: string;
   GASTOWN_VERSION: string;
+  /** `test` scales every reconciler and container timer down (development only). */
+  GASTOWN_TIMING?: string;
   GASTOWN_JWT_SECRET: string;
   SENTRY_DSN?: string;
   LOCAL_LAUNCHER_URL?: string;

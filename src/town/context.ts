@@ -5,8 +5,15 @@
  */
 import type { SqlHandle } from './db/sql.ts';
 
-/** A network side effect a command asks for; run after the SQL commits. */
-export type EffectIntent = { kind: 'stop_agent'; agent_id: string; reason: string };
+/** A network side effect a command or the tick asks for; run after the SQL commits. */
+export type EffectIntent =
+  | { kind: 'stop_agent'; agent_id: string; reason: string }
+  | { kind: 'dispatch'; agent_id: string; bead_id: string | null; dispatch_id: string; role: 'mayor' | 'polecat' | 'refinery' }
+  | { kind: 'poll_pr'; bead_id: string }
+  | { kind: 'git_merge'; bead_id: string; request_id: string }
+  | { kind: 'merge_pr'; bead_id: string }
+  | { kind: 'deliver_nudge'; agent_id: string; nudge_id: string }
+  | { kind: 'deliver_mail'; agent_id: string; message_ids: string[] };
 
 export interface TownCtx {
   sql: SqlHandle;

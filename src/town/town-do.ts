@@ -43,22 +43,66 @@ import { acknowledgeEscalation, listEscalations } from './escalations/escalation
 import { listActivity } from './activity/activity.ts';
 import { mergeQueue } from './review/merge-queue.ts';
 import { patchTownConfig, requireBead, sling, slingBatchView } from './commands.ts';
-import { healthCheck, kick } from './alarm/cadence.ts';
+import { healthCheck } from './alarm/cadence.ts';
+import { LiveHub } from './live/live-hub.ts';
+import { TickScheduler } from './alarm/scheduler.ts';
+import { thresholdsFor, type Thresholds } from './reconciler/constants.ts';
+import { UnavailableExecutor, type EffectExecutor, runEffects } from './reconciler/effects.ts';
+import type { TickDeps } from './reconciler/tick.ts';
+import { insertTownEvent, type NewTownEvent } from './events/town-events.ts';
+import { reportError } from '../observability/sentry.ts';
 
 type Page = { limit: number; cursor?: string | undefined };
 
 export class TownDO extends DurableObject<Env> {
   /** The one clock of this town; tests pin it through `runInDurableObject`. */
   readonly clock = new SettableClock();
-  private readonly sql: SqlHandle;
+  /** Performs effects after commit; tests replace it with a fake through `runInDurableObject`. */
+  executor: EffectExecutor = new UnavailableExecutor();
+  readonly sql: SqlHandle;
+  readonly scheduler: TickScheduler;
+  readonly live: LiveHub;
   private readonly limiter = new RateLimiter(() => this.clock.now());
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = durableObjectSql(ctx.storage);
+    this.scheduler = new TickScheduler(ctx.storage, () => this.tickDeps());
+    this.live = new LiveHub(ctx, this.sql, env.ENVIRONMENT === 'development');
+    this.scheduler.onTick = () => this.live.broadcastChanges();
     void ctx.blockConcurrencyWhile(async () => {
       migrate(this.sql, iso(this.clock.now()));
     });
+  }
+
+  /** Thresholds of this environment: `GASTOWN_TIMING=test` is honoured only in development. */
+  get thresholds(): Thresholds {
+    return thresholdsFor(this.env.ENVIRONMENT === 'development' && this.env.GASTOWN_TIMING === 'test' ? 'test' : 'production');
+  }
+
+  private tickDeps(): TickDeps {
+    return {
+      sql: this.sql,
+      now: () => this.clock.now(),
+      executor: this.executor,
+      thresholds: this.thresholds,
+      development: this.env.ENVIRONMENT === 'development',
+      alert: (kind, message, tags) => {
+        logLine('error', `tick.${kind}`, { ...tags, message });
+        reportError({ dsn: this.env.SENTRY_DSN, environment: this.env.ENVIRONMENT, release: this.env.GASTOWN_VERSION, tags: { ...tags, alert: kind }, error: new Error(`${kind}: ${message}`) });
+      },
+    };
+  }
+
+  private activeIntervalMs(): number {
+    const town = findTown(this.sql);
+    const seconds = town === null ? 5 : town.config.alarm.active_interval_seconds;
+    return Math.max(250, Math.round((seconds * 1000) / this.thresholds.INTERVAL_DIVISOR));
+  }
+
+  /** Pulls the alarm to now (new events, new ready work). */
+  async kick(): Promise<void> {
+    await this.scheduler.kick(this.activeIntervalMs());
   }
 
   // ------------------------------------------------------------------ plumbing
@@ -79,9 +123,10 @@ export class TownDO extends DurableObject<Env> {
       }),
     );
     if (result.ok) {
-      this.runEffects(effects);
+      this.live.broadcastChanges();
       const shouldKick = typeof opts.kick === 'function' ? opts.kick(result.value) : opts.kick === true;
-      if (shouldKick) await kick(this.ctx.storage, this.clock.now());
+      await this.runCommandEffects(effects);
+      if (shouldKick) await this.kick();
     }
     return result;
   }
@@ -93,12 +138,21 @@ export class TownDO extends DurableObject<Env> {
     });
   }
 
-  /**
-   * Effects run after commit. The container transport arrives with the dispatch issue; until
-   * then a stop request is logged so nothing is silently dropped.
-   */
-  private runEffects(effects: EffectIntent[]): void {
-    for (const effect of effects) logLine('info', 'effect.pending_transport', { kind: effect.kind, agent_id: effect.agent_id, reason: effect.reason });
+  /** A command's effects run after its commit, like a tick's; their outcomes become events. */
+  private async runCommandEffects(effects: EffectIntent[]): Promise<void> {
+    if (effects.length === 0) return;
+    const town = findTown(this.sql);
+    if (town === null) return;
+    const result = await runEffects(this.executor, effects, { townId: town.id, now: this.clock.now() });
+    if (result.events.length > 0) await this.insertEvents(result.events);
+  }
+
+  /** Inserts town events (the only inbox) and kicks the alarm. */
+  async insertEvents(events: NewTownEvent[]): Promise<void> {
+    this.sql.transaction(() => {
+      for (const e of events) insertTownEvent(this.sql, e, this.clock.now());
+    });
+    await this.kick();
   }
 
   // ------------------------------------------------------------------ town
@@ -118,6 +172,7 @@ export class TownDO extends DurableObject<Env> {
   async destroyTown(): Promise<RpcResult<{ deleted: true }>> {
     const exists = this.read(() => true);
     if (!exists.ok) return exists;
+    this.live.closeAll(4404, 'town deleted');
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     migrate(this.sql, iso(this.clock.now()));
@@ -291,11 +346,25 @@ export class TownDO extends DurableObject<Env> {
 
   /** Called by the UserDO watchdog: re-arms a missing alarm (`reconciler.md` §2). */
   async healthCheck(): Promise<{ alarm_rearmed: boolean }> {
-    return healthCheck(this.sql, this.ctx.storage, this.clock.now());
+    return healthCheck(this.sql, this.ctx.storage, (seconds) => Math.round((seconds * 1000) / this.thresholds.INTERVAL_DIVISOR));
   }
 
   override async alarm(): Promise<void> {
-    // Guard of the tick (`reconciler.md` §2, phase 0); the phases after it arrive with the reconciler.
-    if (findTown(this.sql) === null) await this.ctx.storage.deleteAlarm();
+    await this.scheduler.tick();
+  }
+
+  // ------------------------------------------------------------------ live updates
+
+  async issueLiveTicket(sub: string) {
+    return this.read(() => this.live.issueTicket(sub, Date.now()));
+  }
+  override async fetch(request: Request): Promise<Response> {
+    return this.live.upgrade(request, Date.now());
+  }
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    this.live.onMessage(ws, message);
+  }
+  override async webSocketClose(ws: WebSocket): Promise<void> {
+    this.live.onClose(ws);
   }
 }

@@ -8,6 +8,7 @@ import type { Town } from '../protocol/api.ts';
 import type { Env } from '../env.ts';
 import { durableObjectSql, type SqlHandle } from '../town/db/sql.ts';
 import { logLine } from '../observability/log.ts';
+import { capture } from '../town/rpc-result.ts';
 import { addTownEntry, listTownEntries, listTownIds, removeTownEntry, USER_SCHEMA } from './town-index.ts';
 
 /** The watchdog period. */
@@ -34,7 +35,7 @@ export class UserDO extends DurableObject<Env> {
   }
 
   async listTowns(ownerId: string, page: { limit: number; cursor?: string | undefined }) {
-    return listTownEntries(this.sql, ownerId, page);
+    return capture(() => listTownEntries(this.sql, ownerId, page));
   }
 
   override async alarm(): Promise<void> {

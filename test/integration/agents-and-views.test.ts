@@ -6,10 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ZodType } from 'zod';
 import { ActivityEvent, Agent, AgentDetail, Escalation, Mail, MergeQueue } from '../../src/protocol/api.ts';
-import { beadDetail, call, createIssue, data, errorOf, fixture, newRig, nextCursor, patchBeadOk, slingBatchOk } from './helpers.ts';
-import { seedAgent, seedEscalation, seedMail, seedMergeRequest, setBeadStatus } from './seed.ts';
+import { beadDetail, call, createIssue, data, errorOf, newRig, nextCursor, patchBeadOk, slingBatchOk } from './helpers.ts';
+import { quietFixture, seedAgent, seedEscalation, seedMail, seedMergeRequest, setBeadStatus } from './seed.ts';
 
-type Fixture = Awaited<ReturnType<typeof fixture>>;
+type Fixture = Awaited<ReturnType<typeof quietFixture>>;
 
 const T = (townId: string) => `/api/towns/${townId}`;
 
@@ -32,7 +32,7 @@ async function ids(f: Fixture, path: string): Promise<Set<string>> {
 
 describe('agents', () => {
   it('lists live agents; dead ones only with status=dead; filters by role and rig', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const rigB = await newRig(f.token, f.townId, 'api', 'https://github.com/acme/api.git');
     const toast = await seedAgent(f.townId, { role: 'polecat', rigId: f.rigId, name: 'Toast' });
     const maple = await seedAgent(f.townId, { role: 'polecat', rigId: rigB, name: 'Maple', status: 'working' });
@@ -52,7 +52,7 @@ describe('agents', () => {
   });
 
   it('gets an agent with its hooked bead; 404 when dead or unknown', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const bead = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'Hooked' });
     const polecat = await seedAgent(f.townId, { role: 'polecat', rigId: f.rigId, hookBeadId: bead.id });
     const r = await call('GET', `${T(f.townId)}/agents/${polecat}`, { token: f.token });
@@ -80,7 +80,7 @@ describe('agents', () => {
   });
 
   it('reset: a stalled agent hooked to an in_progress bead becomes idle and unhooked, the bead reopens', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const bead = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'Stuck' });
     await setBeadStatus(f.townId, bead.id, 'in_progress');
     const polecat = await seedAgent(f.townId, { role: 'polecat', rigId: f.rigId, status: 'stalled', hookBeadId: bead.id });
@@ -91,12 +91,12 @@ describe('agents', () => {
   });
 
   it('reset is a 404 for an unknown agent', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     expect((await call('POST', `${T(f.townId)}/agents/${crypto.randomUUID()}/reset`, { token: f.token })).status).toBe(404);
   });
 
   it('delete: the agent is gone (404), listed with status=dead, and its in_progress bead reopens', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const bead = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'Work' });
     await setBeadStatus(f.townId, bead.id, 'in_progress');
     const polecat = await seedAgent(f.townId, { role: 'polecat', rigId: f.rigId, status: 'working', hookBeadId: bead.id });
@@ -116,7 +116,7 @@ describe('agents', () => {
 
 describe('escalations', () => {
   it('lists with acknowledged and severity filters', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const low = await seedEscalation(f.townId, { severity: 'low', title: 'low one' });
     const high = await seedEscalation(f.townId, { severity: 'high', category: 'stuck_agent' });
     const acked = await seedEscalation(f.townId, { severity: 'critical', acknowledged: true });
@@ -131,7 +131,7 @@ describe('escalations', () => {
   });
 
   it('names the subject bead and its convoy', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const { convoy, beads } = await slingBatchOk(f.token, f.townId, { rig_id: f.rigId, title: 'C', tasks: [{ title: 'm' }] });
     const member = beads[0]?.id ?? '';
     const esc = await seedEscalation(f.townId, { severity: 'medium', category: 'convoy_member_failed', parentBeadId: member, rigId: f.rigId });
@@ -140,7 +140,7 @@ describe('escalations', () => {
   });
 
   it('acknowledge sets acknowledged, closes the escalation, and is idempotent', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const esc = await seedEscalation(f.townId, { severity: 'high' });
     const r = await call('POST', `${T(f.townId)}/escalations/${esc}/acknowledge`, { token: f.token });
     expect(r.status).toBe(200);
@@ -156,7 +156,7 @@ describe('escalations', () => {
   });
 
   it('acknowledge is a 404 for an unknown escalation or a bead that is not one', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     expect((await call('POST', `${T(f.townId)}/escalations/${crypto.randomUUID()}/acknowledge`, { token: f.token })).status).toBe(404);
     const issue = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'not an escalation' });
     expect((await call('POST', `${T(f.townId)}/escalations/${issue.id}/acknowledge`, { token: f.token })).status).toBe(404);
@@ -165,7 +165,7 @@ describe('escalations', () => {
 
 describe('mail', () => {
   it('lists seeded mail, filtered by agent (sender or recipient)', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const a = await seedAgent(f.townId, { role: 'polecat', rigId: f.rigId, name: 'Toast' });
     const b = await seedAgent(f.townId, { role: 'polecat', rigId: f.rigId, name: 'Maple' });
     const mayor = await seedAgent(f.townId, { role: 'mayor', rigId: null, name: 'mayor' });
@@ -186,7 +186,7 @@ describe('mail', () => {
 
 describe('activity stream', () => {
   it('pages in ascending seq: newest `limit` without a cursor, items after a cursor, next_cursor = last seq', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const a = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'A' });
     const b = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'B', depends_on: [a.id] });
     await patchBeadOk(f.token, f.townId, a.id, { status: 'closed' });
@@ -220,7 +220,7 @@ describe('activity stream', () => {
   });
 
   it('a cursor that is not a seq is a 400', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const r = await call('GET', `${T(f.townId)}/activity?cursor=abc`, { token: f.token });
     expect(r.status).toBe(400);
     expect(errorOf(r).code).toBe('validation_failed');
@@ -229,7 +229,7 @@ describe('activity stream', () => {
 
 describe('merge queue', () => {
   it('shows open merge requests as pending and recently failed ones as needing attention', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const queued = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'Queued work' });
     await setBeadStatus(f.townId, queued.id, 'in_review');
     const openMr = await seedMergeRequest(f.townId, { rigId: f.rigId, sourceBeadId: queued.id });

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Agent, Bead } from '../../src/protocol/api.ts';
-import { beadDetail, call, createIssue, data, errorOf, fixture, issuePaths, newRig, nextCursor, patchBeadOk } from './helpers.ts';
-import { advanceClock, countRows, pinClock, readyIds, seedAgent, seedMergeRequest, seedTownEvent, setBeadStatus, townAlarm } from './seed.ts';
+import { beadDetail, call, createIssue, data, errorOf, issuePaths, newRig, nextCursor, patchBeadOk } from './helpers.ts';
+import { FUTURE_MS, advanceClock, countRows, quietFixture, readyIds, seedAgent, seedMergeRequest, seedTownEvent, setBeadStatus, townAlarm } from './seed.ts';
 
 const beadsPath = (townId: string) => `/api/towns/${townId}/beads`;
 const beadPath = (townId: string, beadId: string) => `/api/towns/${townId}/beads/${beadId}`;
@@ -25,7 +25,7 @@ async function listIds(token: string, townId: string, query: string): Promise<st
 
 describe('POST /beads', () => {
   it('creates an open, unheld issue with defaults and the caller as creator', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const r = await call('POST', beadsPath(f.townId), {
       token: f.token,
       body: { rig_id: f.rigId, title: 'Fix login', body: 'Steps to reproduce', labels: ['area/auth', 'p1'], metadata: { ticket: 42 } },
@@ -54,25 +54,22 @@ describe('POST /beads', () => {
   });
 
   it('records held, priority and parent as given; gt:held shows as the held flag only', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const parent = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'Epic' });
     const bead = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'Part', held: true, priority: 'critical', parent_bead_id: parent.id, labels: ['x'] });
     expect(bead).toMatchObject({ held: true, priority: 'critical', parent_bead_id: parent.id, labels: ['x'] });
   });
 
   it('an unheld bead kicks the alarm; a held one does not until it is unheld', async () => {
-    const f = await fixture();
-    const now = Date.parse('2031-06-01T12:00:00.000Z');
-    await pinClock(f.townId, now);
+    const f = await quietFixture();
     const held = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'Held', held: true });
     expect(await townAlarm(f.townId)).toBeNull();
     await patchBeadOk(f.token, f.townId, held.id, { held: false });
-    expect(await townAlarm(f.townId)).toBe(now);
+    expect(await townAlarm(f.townId)).toBe(FUTURE_MS);
 
-    const g = await fixture();
-    await pinClock(g.townId, now);
+    const g = await quietFixture();
     await createIssue(g.token, g.townId, { rig_id: g.rigId, title: 'Free' });
-    expect(await townAlarm(g.townId)).toBe(now);
+    expect(await townAlarm(g.townId)).toBe(FUTURE_MS);
   });
 
   it.each([
@@ -80,7 +77,7 @@ describe('POST /beads', () => {
     ['depends_on', (rigId: string) => ({ rig_id: rigId, title: 't', depends_on: [crypto.randomUUID()] }), 'depends_on'],
     ['parent_bead_id', (rigId: string) => ({ rig_id: rigId, title: 't', parent_bead_id: crypto.randomUUID() }), 'parent_bead_id'],
   ])('an unknown %s is a 422 unknown_reference and writes nothing', async (_name, body, field) => {
-    const f = await fixture();
+    const f = await quietFixture();
     const r = await call('POST', beadsPath(f.townId), { token: f.token, body: body(f.rigId) });
     expect(r.status).toBe(422);
     expect(errorOf(r)).toMatchObject({ code: 'unknown_reference', details: { field } });
@@ -93,7 +90,7 @@ describe('POST /beads', () => {
     ['a 201-character title', { title: 'x'.repeat(201) }, ['title']],
     ['a rig_id that is not a UUID', { rig_id: 'not-a-uuid' }, ['rig_id']],
   ])('%s is a 400 validation_failed naming the field', async (_name, override, path) => {
-    const f = await fixture();
+    const f = await quietFixture();
     const r = await call('POST', beadsPath(f.townId), { token: f.token, body: { rig_id: f.rigId, title: 'ok', ...override } });
     expect(r.status).toBe(400);
     expect(errorOf(r)).toMatchObject({ code: 'validation_failed', details: { location: 'body' } });
@@ -101,7 +98,7 @@ describe('POST /beads', () => {
   });
 
   it('a 200-character title is accepted', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const bead = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'x'.repeat(200), labels: Array.from({ length: 20 }, (_, i) => `l${i}`) });
     expect(bead.title).toHaveLength(200);
     expect(bead.labels).toHaveLength(20);
@@ -110,7 +107,7 @@ describe('POST /beads', () => {
 
 describe('GET /beads', () => {
   it('filters by status (csv), type, rig_id, label and assignee', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const rigB = await newRig(f.token, f.townId, 'api', 'https://github.com/acme/api.git');
     const ui = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'ui', labels: ['ui'] });
     const api = await createIssue(f.token, f.townId, { rig_id: rigB, title: 'api', labels: ['api'] });
@@ -132,7 +129,7 @@ describe('GET /beads', () => {
   });
 
   it('pages newest first with next_cursor until null, without duplicates', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const created: string[] = [];
     for (let i = 0; i < 5; i++) {
       // Distinct created_at values make "newest first" the creation order reversed.
@@ -158,7 +155,7 @@ describe('GET /beads', () => {
   });
 
   it('a cursor it did not issue is a 400', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const r = await call('GET', `${beadsPath(f.townId)}?cursor=not-a-cursor`, { token: f.token });
     expect(r.status).toBe(400);
     expect(errorOf(r)).toMatchObject({ code: 'validation_failed', details: { location: 'query' } });
@@ -167,7 +164,7 @@ describe('GET /beads', () => {
 
 describe('GET /beads/:beadId', () => {
   it('returns blocked_by, blocks and the recent activity in ascending seq', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const a = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'A' });
     const b = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'B', depends_on: [a.id] });
     const c = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'C', depends_on: [b.id] });
@@ -182,7 +179,7 @@ describe('GET /beads/:beadId', () => {
   });
 
   it('is a 404 for an unknown bead', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const r = await call('GET', beadPath(f.townId, crypto.randomUUID()), { token: f.token });
     expect(r.status).toBe(404);
     expect(errorOf(r).code).toBe('not_found');
@@ -191,7 +188,7 @@ describe('GET /beads/:beadId', () => {
 
 describe('PATCH /beads/:beadId', () => {
   it('updates fields and records fields_updated with the changed keys', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const bead = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'Old', labels: ['a'] });
     await advanceClock(f.townId, 1000);
     const patched = await patchBeadOk(f.token, f.townId, bead.id, { title: 'New', body: 'More', priority: 'high', labels: ['b', 'c'], metadata: { k: 'v' } });
@@ -205,7 +202,7 @@ describe('PATCH /beads/:beadId', () => {
   });
 
   it('toggles held: a held bead is not ready, unholding makes it ready again', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const bead = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'T', labels: ['keep'] });
     expect(await readyIds(f.townId)).toEqual([bead.id]);
     expect(await patchBeadOk(f.token, f.townId, bead.id, { held: true })).toMatchObject({ held: true, labels: ['keep'] });
@@ -218,7 +215,7 @@ describe('PATCH /beads/:beadId', () => {
   });
 
   it('depends_on replaces the blocker set', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const a = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'A' });
     const b = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'B' });
     const x = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'X', depends_on: [a.id] });
@@ -233,7 +230,7 @@ describe('PATCH /beads/:beadId', () => {
   });
 
   it('a depends_on that closes a cycle is a 422 dependency_cycle naming it, and changes nothing', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const a = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'A' });
     const b = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'B', depends_on: [a.id] });
     const c = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'C', depends_on: [b.id] });
@@ -253,7 +250,7 @@ describe('PATCH /beads/:beadId', () => {
   });
 
   it('an unknown depends_on is a 422 unknown_reference', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const a = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'A' });
     const r = await call('PATCH', beadPath(f.townId, a.id), { token: f.token, body: { depends_on: [crypto.randomUUID()] } });
     expect(r.status).toBe(422);
@@ -261,7 +258,7 @@ describe('PATCH /beads/:beadId', () => {
   });
 
   it('an empty patch is a 400', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const a = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'A' });
     const r = await call('PATCH', beadPath(f.townId, a.id), { token: f.token, body: {} });
     expect(r.status).toBe(400);
@@ -274,7 +271,7 @@ describe('PATCH /beads/:beadId', () => {
     ['open', 'in_progress'],
     ['open', 'in_review'],
   ] as const)('%s → %s is a 409 illegal_transition naming both states', async (from, to) => {
-    const f = await fixture();
+    const f = await quietFixture();
     const bead = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'T' });
     if (from !== 'open') await patchBeadOk(f.token, f.townId, bead.id, { status: from });
     const r = await call('PATCH', beadPath(f.townId, bead.id), { token: f.token, body: { status: to } });
@@ -287,7 +284,7 @@ describe('PATCH /beads/:beadId', () => {
   });
 
   it('a field write to a terminal bead is a 409', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const bead = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'T' });
     await patchBeadOk(f.token, f.townId, bead.id, { status: 'closed' });
     const r = await call('PATCH', beadPath(f.townId, bead.id), { token: f.token, body: { title: 'Renamed' } });
@@ -297,7 +294,7 @@ describe('PATCH /beads/:beadId', () => {
   });
 
   it('a same-status PATCH (closed → closed) is a 200 no-op', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const bead = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'T' });
     const closed = await patchBeadOk(f.token, f.townId, bead.id, { status: 'closed' });
     await advanceClock(f.townId, 1000);
@@ -310,7 +307,7 @@ describe('PATCH /beads/:beadId', () => {
 
 describe('cancel (PATCH status closed|failed)', () => {
   it('closes an open bead with closed_at and a status_changed event', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const bead = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'T' });
     const closed = await patchBeadOk(f.token, f.townId, bead.id, { status: 'closed' });
     expect(closed.status).toBe('closed');
@@ -320,7 +317,7 @@ describe('cancel (PATCH status closed|failed)', () => {
   });
 
   it('failing an in_progress bead idles and unhooks its working polecat', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const bead = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'T' });
     await setBeadStatus(f.townId, bead.id, 'in_progress');
     const polecat = await seedAgent(f.townId, { role: 'polecat', rigId: f.rigId, status: 'working', hookBeadId: bead.id });
@@ -331,7 +328,7 @@ describe('cancel (PATCH status closed|failed)', () => {
   });
 
   it('reopening an in_progress bead (status open) releases its polecat and makes it ready', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const bead = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'T' });
     await setBeadStatus(f.townId, bead.id, 'in_progress');
     const polecat = await seedAgent(f.townId, { role: 'polecat', rigId: f.rigId, status: 'working', hookBeadId: bead.id });
@@ -342,7 +339,7 @@ describe('cancel (PATCH status closed|failed)', () => {
   });
 
   it('cancelling an issue fails its live merge request', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const issue = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'T' });
     await setBeadStatus(f.townId, issue.id, 'in_review');
     const mr = await seedMergeRequest(f.townId, { rigId: f.rigId, sourceBeadId: issue.id, status: 'open' });
@@ -357,7 +354,7 @@ describe('cancel (PATCH status closed|failed)', () => {
 
 describe('DELETE /beads/:beadId', () => {
   it('deletes the bead with its events, edges in both directions and pending town events', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const a = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'A' });
     const x = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'X', depends_on: [a.id] });
     const y = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'Y', depends_on: [x.id] });
@@ -380,7 +377,7 @@ describe('DELETE /beads/:beadId', () => {
   });
 
   it('unhooks and idles an agent working on the deleted bead', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const bead = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'T' });
     await setBeadStatus(f.townId, bead.id, 'in_progress');
     const polecat = await seedAgent(f.townId, { role: 'polecat', rigId: f.rigId, status: 'working', hookBeadId: bead.id });
@@ -391,7 +388,7 @@ describe('DELETE /beads/:beadId', () => {
 
 describe('POST /beads/bulk-delete', () => {
   it('deletes the known ids, skips unknown ones and counts', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const a = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'A' });
     const b = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'B' });
     const c = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'C' });
@@ -405,7 +402,7 @@ describe('POST /beads/bulk-delete', () => {
     ['no ids', 0],
     ['501 ids', 501],
   ])('%s is a 400', async (_name, n) => {
-    const f = await fixture();
+    const f = await quietFixture();
     const r = await call('POST', `${beadsPath(f.townId)}/bulk-delete`, { token: f.token, body: { bead_ids: Array.from({ length: n }, () => crypto.randomUUID()) } });
     expect(r.status).toBe(400);
     expect(errorOf(r).code).toBe('validation_failed');
@@ -414,7 +411,7 @@ describe('POST /beads/bulk-delete', () => {
 
 describe('POST /beads/:beadId/reassign', () => {
   it('hooks an idle polecat of the same rig and makes it the assignee', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const bead = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'T' });
     const polecat = await seedAgent(f.townId, { role: 'polecat', rigId: f.rigId, name: 'Maple' });
     const r = await call('POST', `${beadPath(f.townId, bead.id)}/reassign`, { token: f.token, body: { agent_id: polecat } });
@@ -426,7 +423,7 @@ describe('POST /beads/:beadId/reassign', () => {
   });
 
   it('takes an in_progress bead from its working holder, which is idled and unhooked', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const bead = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'T' });
     await setBeadStatus(f.townId, bead.id, 'in_progress');
     const holder = await seedAgent(f.townId, { role: 'polecat', rigId: f.rigId, name: 'Toast', status: 'working', hookBeadId: bead.id });
@@ -439,7 +436,7 @@ describe('POST /beads/:beadId/reassign', () => {
   });
 
   it('is a 409 illegal_transition for a finished bead', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const bead = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'T' });
     await patchBeadOk(f.token, f.townId, bead.id, { status: 'closed' });
     const polecat = await seedAgent(f.townId, { role: 'polecat', rigId: f.rigId });
@@ -449,7 +446,7 @@ describe('POST /beads/:beadId/reassign', () => {
   });
 
   it('is a 409 agent_already_hooked when the polecat holds another bead', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const other = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'Other' });
     const bead = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'T' });
     const polecat = await seedAgent(f.townId, { role: 'polecat', rigId: f.rigId, hookBeadId: other.id });
@@ -460,7 +457,7 @@ describe('POST /beads/:beadId/reassign', () => {
   });
 
   it('is a 422 for a polecat of another rig', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const rigB = await newRig(f.token, f.townId, 'api', 'https://github.com/acme/api.git');
     const bead = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'T' });
     const polecat = await seedAgent(f.townId, { role: 'polecat', rigId: rigB });

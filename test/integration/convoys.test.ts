@@ -4,14 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Agent, Convoy, ConvoyDetail } from '../../src/protocol/api.ts';
-import { beadDetail, call, convoyDetailOf, createIssue, data, errorOf, fixture, newRig, nextCursor, patchBeadOk, slingBatchOk } from './helpers.ts';
-import { readyIds, seedAgent, setBeadStatus, setConvoyState } from './seed.ts';
+import { beadDetail, call, convoyDetailOf, createIssue, data, errorOf, newRig, nextCursor, patchBeadOk, slingBatchOk } from './helpers.ts';
+import { quietFixture, readyIds, seedAgent, setBeadStatus, setConvoyState } from './seed.ts';
 
 const convoysPath = (townId: string) => `/api/towns/${townId}/convoys`;
 const convoyPath = (townId: string, convoyId: string) => `/api/towns/${townId}/convoys/${convoyId}`;
 const id8 = (id: string) => id.replace(/-/g, '').slice(0, 8);
 
-type Fixture = Awaited<ReturnType<typeof fixture>>;
+type Fixture = Awaited<ReturnType<typeof quietFixture>>;
 
 /** A convoy of two tasks, the second depending on the first. */
 async function twoStepConvoy(f: Fixture, extra: Record<string, unknown> = {}) {
@@ -27,7 +27,7 @@ async function listConvoyIds(f: Fixture, query: string): Promise<string[]> {
 
 describe('GET /convoys and /convoys/:convoyId', () => {
   it('lists convoys, filtered by status (csv)', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const open = (await twoStepConvoy(f)).convoy;
     const staged = (await twoStepConvoy(f, { staged: true })).convoy;
     const closed = (await twoStepConvoy(f)).convoy;
@@ -40,12 +40,13 @@ describe('GET /convoys and /convoys/:convoyId', () => {
   });
 
   it('gets a ConvoyDetail with member assignee names, and 404 for an unknown convoy', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const { convoy, beads } = await twoStepConvoy(f);
     expect(await convoyDetailOf(f.token, f.townId, convoy.id)).toEqual(convoy);
-    await seedAgent(f.townId, { role: 'polecat', rigId: f.rigId, name: 'Ember', hookBeadId: beads[0]?.id ?? '' });
+    const [first, second] = beads.map((b) => b.id);
+    await seedAgent(f.townId, { role: 'polecat', rigId: f.rigId, name: 'Ember', hookBeadId: first ?? '' });
     const detail = await convoyDetailOf(f.token, f.townId, convoy.id);
-    expect(detail.beads.map((b) => b.assignee_name)).toEqual(['Ember', null]);
+    expect(Object.fromEntries(detail.beads.map((b) => [b.id, b.assignee_name]))).toEqual({ [first ?? '']: 'Ember', [second ?? '']: null });
     const r = await call('GET', convoyPath(f.townId, crypto.randomUUID()), { token: f.token });
     expect(r.status).toBe(404);
   });
@@ -53,7 +54,7 @@ describe('GET /convoys and /convoys/:convoyId', () => {
 
 describe('PATCH /convoys/:convoyId', () => {
   it('changes the title and the merge mode (with its feature branch)', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const { convoy } = await twoStepConvoy(f);
     let r = await call('PATCH', convoyPath(f.townId, convoy.id), { token: f.token, body: { title: 'Renamed plan' } });
     expect(r.status).toBe(200);
@@ -67,7 +68,7 @@ describe('PATCH /convoys/:convoyId', () => {
   });
 
   it('refuses review-then-land for a convoy whose members span two rigs', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const { convoy } = await twoStepConvoy(f, { merge_mode: 'review-and-merge' });
     const rigB = await newRig(f.token, f.townId, 'api', 'https://github.com/acme/api.git');
     const other = await createIssue(f.token, f.townId, { rig_id: rigB, title: 'other rig' });
@@ -81,7 +82,7 @@ describe('PATCH /convoys/:convoyId', () => {
   });
 
   it('is a 409 once landing has started', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const { convoy } = await twoStepConvoy(f);
     await setConvoyState(f.townId, convoy.id, 'landing');
     const r = await call('PATCH', convoyPath(f.townId, convoy.id), { token: f.token, body: { title: 'Too late' } });
@@ -93,7 +94,7 @@ describe('PATCH /convoys/:convoyId', () => {
 
 describe('POST /convoys/:convoyId/start', () => {
   it('opens a staged convoy, whose first member becomes ready', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const { convoy, beads } = await twoStepConvoy(f, { staged: true });
     expect(await readyIds(f.townId)).toEqual([]);
     const r = await call('POST', `${convoyPath(f.townId, convoy.id)}/start`, { token: f.token });
@@ -103,7 +104,7 @@ describe('POST /convoys/:convoyId/start', () => {
   });
 
   it('is a 409 illegal_transition on a landed convoy', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const { convoy } = await twoStepConvoy(f);
     await setConvoyState(f.townId, convoy.id, 'landed');
     const r = await call('POST', `${convoyPath(f.townId, convoy.id)}/start`, { token: f.token });
@@ -114,7 +115,7 @@ describe('POST /convoys/:convoyId/start', () => {
 
 describe('POST /convoys/:convoyId/close', () => {
   it('fails the non-terminal members and the convoy, idles their agents, and is idempotent', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const { convoy, beads } = await slingBatchOk(f.token, f.townId, {
       rig_id: f.rigId,
       title: 'Three',
@@ -144,7 +145,7 @@ describe('POST /convoys/:convoyId/close', () => {
   });
 
   it('closes a staged convoy', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const { convoy } = await twoStepConvoy(f, { staged: true });
     const r = await call('POST', `${convoyPath(f.townId, convoy.id)}/close`, { token: f.token });
     expect(r.status).toBe(200);
@@ -152,7 +153,7 @@ describe('POST /convoys/:convoyId/close', () => {
   });
 
   it('is a 409 illegal_transition on a landed convoy, and changes no member', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const { convoy, beads } = await twoStepConvoy(f);
     await setConvoyState(f.townId, convoy.id, 'landed');
     const r = await call('POST', `${convoyPath(f.townId, convoy.id)}/close`, { token: f.token });
@@ -162,7 +163,7 @@ describe('POST /convoys/:convoyId/close', () => {
   });
 
   it('is a 404 for an unknown convoy', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const r = await call('POST', `${convoyPath(f.townId, crypto.randomUUID())}/close`, { token: f.token });
     expect(r.status).toBe(404);
   });
@@ -170,7 +171,7 @@ describe('POST /convoys/:convoyId/close', () => {
 
 describe('convoy members', () => {
   it('adds a bead with depends_on among the members', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const { convoy, beads } = await twoStepConvoy(f);
     const first = beads[0]?.id ?? '';
     const extra = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'extra' });
@@ -184,7 +185,7 @@ describe('convoy members', () => {
   });
 
   it('is a 409 conflict when the bead belongs to another convoy', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const a = await twoStepConvoy(f);
     const b = await twoStepConvoy(f);
     const r = await call('POST', `${convoyPath(f.townId, a.convoy.id)}/beads`, { token: f.token, body: { bead_id: b.beads[0]?.id } });
@@ -193,7 +194,7 @@ describe('convoy members', () => {
   });
 
   it('is a 409 conflict when the convoy is landing', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const { convoy } = await twoStepConvoy(f);
     await setConvoyState(f.townId, convoy.id, 'landing');
     const extra = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'extra' });
@@ -203,7 +204,7 @@ describe('convoy members', () => {
   });
 
   it('is a 422 when depends_on names a bead that is not a member', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const { convoy } = await twoStepConvoy(f);
     const outsider = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'outsider' });
     const extra = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'extra' });
@@ -214,7 +215,7 @@ describe('convoy members', () => {
   });
 
   it('removes a member, and is a 404 for a bead that is not one', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const { convoy, beads } = await twoStepConvoy(f);
     const second = beads[1]?.id ?? '';
     const r = await call('DELETE', `${convoyPath(f.townId, convoy.id)}/beads/${second}`, { token: f.token });
@@ -229,7 +230,7 @@ describe('convoy members', () => {
   });
 
   it('progress follows member status changes', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const { convoy, beads } = await slingBatchOk(f.token, f.townId, { rig_id: f.rigId, title: 'P', parallel: true, tasks: [{ title: 'a' }, { title: 'b' }, { title: 'c' }] });
     const [a, b, c] = beads.map((x) => x.id);
     if (a === undefined || b === undefined || c === undefined) throw new Error('three beads expected');

@@ -4,12 +4,12 @@
  * beads, staged convoys, and the dispatch order.
  */
 import { describe, expect, it } from 'vitest';
-import { call, createIssue, fixture, patchBeadOk, slingBatchOk } from './helpers.ts';
-import { advanceClock, pinClock, readyIds, seedAgent } from './seed.ts';
+import { call, createIssue, patchBeadOk, slingBatchOk } from './helpers.ts';
+import { advanceClock, pinClock, quietFixture, readyIds, seedAgent } from './seed.ts';
 
 describe('readyWork', () => {
   it('a chain A ← B ← C offers only A, then B once A is closed', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const a = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'A' });
     const b = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'B', depends_on: [a.id] });
     const c = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'C', depends_on: [b.id] });
@@ -21,7 +21,7 @@ describe('readyWork', () => {
   });
 
   it('a diamond offers D only once both B and C are closed', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const a = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'A' });
     const b = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'B', depends_on: [a.id] });
     const c = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'C', depends_on: [a.id] });
@@ -36,7 +36,7 @@ describe('readyWork', () => {
   });
 
   it('a failed blocker keeps its dependents waiting', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const a = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'A' });
     await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'B', depends_on: [a.id] });
     await patchBeadOk(f.token, f.townId, a.id, { status: 'failed' });
@@ -44,7 +44,7 @@ describe('readyWork', () => {
   });
 
   it('re-pointing depends_on at a closed bead releases the dependent', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const a = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'A' });
     const done = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'Done' });
     await patchBeadOk(f.token, f.townId, done.id, { status: 'closed' });
@@ -56,14 +56,14 @@ describe('readyWork', () => {
   });
 
   it('excludes held beads', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'Held', held: true });
     const free = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'Free' });
     expect(await readyIds(f.townId)).toEqual([free.id]);
   });
 
   it('excludes assigned beads', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const taken = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'Taken' });
     const free = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'Free' });
     await seedAgent(f.townId, { role: 'polecat', rigId: f.rigId, hookBeadId: taken.id });
@@ -71,7 +71,7 @@ describe('readyWork', () => {
   });
 
   it('excludes members of a staged convoy until it starts', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     const { convoy, beads } = await slingBatchOk(f.token, f.townId, {
       rig_id: f.rigId,
       title: 'Plan',
@@ -85,7 +85,7 @@ describe('readyWork', () => {
   });
 
   it('orders by priority (critical first), then created_at, then id', async () => {
-    const f = await fixture();
+    const f = await quietFixture();
     await pinClock(f.townId, Date.parse('2030-01-01T00:00:00.000Z'));
     const low = await createIssue(f.token, f.townId, { rig_id: f.rigId, title: 'low', priority: 'low' });
     await advanceClock(f.townId, 1000);

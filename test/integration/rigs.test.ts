@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Bead, ConvoyDetail, Rig, RigDetail } from '../../src/protocol/api.ts';
-import { call, data, devToken, errorOf, issuePaths, newRig, newTown, townSql, uniqueUser } from './helpers.ts';
+import { call, data, devToken, errorOf, issuePaths, newRig, newTown, nextCursor, townSql, uniqueUser } from './helpers.ts';
 
 async function town(): Promise<{ token: string; townId: string }> {
   const token = await devToken(uniqueUser());
@@ -223,7 +223,7 @@ describe('GET /api/towns/:townId/rigs', () => {
       const r = await call('GET', `${rigsPath(t.townId)}${query}`, { token: t.token });
       expect(r.status).toBe(200);
       seen.push(...data<{ id: string }[]>(r).map((x) => x.id));
-      cursor = (r.body as { next_cursor: string | null }).next_cursor;
+      cursor = nextCursor(r);
       pages += 1;
     } while (cursor !== null && pages < 10);
     expect(pages).toBe(3);

@@ -11,7 +11,7 @@ import { durableObjectSql, type SqlHandle, type SqlRow, type SqlValue } from '..
 import { iso } from '../../src/town/db/clock.ts';
 import { convoyBeadStatusFor } from '../../src/town/machines/index.ts';
 import { readyWork } from '../../src/town/beads/ready-work.ts';
-import { townObject } from './helpers.ts';
+import { fixture, townObject } from './helpers.ts';
 
 /** Runs `fn` inside the town's Durable Object with its SQL handle and its `now` (the TownDO clock). */
 export async function withTownSql<R>(townId: string, fn: (sql: SqlHandle, now: string, instance: TownDO) => R): Promise<R> {
@@ -254,4 +254,17 @@ export async function setConvoyState(townId: string, convoyId: string, state: Co
 /** The ids `readyWork(sql)` returns for the town, in dispatch order. */
 export async function readyIds(townId: string): Promise<string[]> {
   return withTownSql(townId, (sql) => readyWork(sql).map((b) => b.id));
+}
+
+/** A moment far enough ahead that an alarm kicked to the TownDO's `now` cannot fire during a test. */
+export const FUTURE_MS = Date.parse('2031-06-01T12:00:00.000Z');
+
+/**
+ * `fixture()` whose TownDO clock is pinned at `FUTURE_MS`: commands still kick the alarm to
+ * "now", but it never fires while the test runs, so no tick changes the state under test.
+ */
+export async function quietFixture(): Promise<Awaited<ReturnType<typeof fixture>>> {
+  const f = await fixture();
+  await pinClock(f.townId, FUTURE_MS);
+  return f;
 }

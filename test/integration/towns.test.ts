@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { Town, TownDetail } from '../../src/protocol/api.ts';
 import { TownConfig } from '../../src/protocol/config.ts';
 import { DEFAULT_TOWN_CONFIG } from '../../src/town/config/index.ts';
-import { call, data, devToken, errorOf, issuePaths, newRig, newTown, townObject, townSql, uniqueUser } from './helpers.ts';
+import { call, data, devToken, errorOf, issuePaths, newRig, newTown, nextCursor, townObject, townSql, uniqueUser } from './helpers.ts';
 
 async function user(): Promise<{ sub: string; token: string }> {
   const sub = uniqueUser();
@@ -119,8 +119,7 @@ describe('GET /api/towns', () => {
       const page = data<{ id: string }[]>(r);
       expect(page).toHaveLength(1);
       seen.push(...page.map((t) => t.id));
-      const body = r.body as { next_cursor: string | null };
-      cursor = body.next_cursor;
+      cursor = nextCursor(r);
       pages += 1;
     } while (cursor !== null && pages < 10);
     expect(pages).toBe(3);

@@ -30,7 +30,7 @@ export function townRoutes(r: RouteTable): void {
 
   r.route('GET', '/api/towns', { auth: 'user', query: PageQuery }, async (c) => {
     const sub = userSub(c.get('caller'));
-    return list(c, await userStub(c.env, sub).listTowns(sub, c.req.valid('query')));
+    return list(c, unwrap(await userStub(c.env, sub).listTowns(sub, c.req.valid('query'))));
   });
 
   r.route('GET', '/api/towns/:townId', { auth: 'user-town' }, async (c) => ok(c, unwrap(await townStub(c.env, pathId(c, 'townId')).getTownDetail())));

@@ -62,6 +62,9 @@ export function patchConvoy(ctx: TownCtx, convoyId: string, patch: { title?: str
   if (convoy.status === 'landing' || convoy.status === 'landed' || convoy.status === 'failed') {
     throw new Conflict('conflict', `Convoy ${convoyId} is ${convoy.status}; it can no longer be changed.`, { status: convoy.status });
   }
+  if (patch.merge_mode === 'review-then-land' && convoy.rig_ids.length > 1) {
+    throw new Conflict('conflict', 'A review-then-land convoy keeps all its members in one rig.', { rig_ids: convoy.rig_ids });
+  }
   const now = iso(ctx.now);
   if (patch.title !== undefined) ctx.sql.run(`UPDATE beads SET title = ?, updated_at = ? WHERE bead_id = ?`, patch.title, now, convoyId);
   if (patch.merge_mode !== undefined && patch.merge_mode !== convoy.merge_mode) {

@@ -54,6 +54,8 @@ export const THRESHOLDS = {
   DRAIN_MAX_MS: 7 * MIN,
   /** A repeat of the same invariant violation goes to Sentry at most this often. */
   VIOLATION_REPORT_MS: 1 * H,
+  /** The town's alarm intervals (config `alarm.*_seconds`) are divided by this. */
+  INTERVAL_DIVISOR: 1,
 } as const;
 
 export type Thresholds = {
@@ -74,6 +76,7 @@ const UNSCALED = new Set<keyof Thresholds>([
   'EVENT_DRAIN_BATCH',
   'KICK_BURST_MAX',
   'MIN_TICK_GAP_MS',
+  'INTERVAL_DIVISOR',
 ]);
 
 /** Floor of a scaled duration: nothing in the test profile waits less than this. */
@@ -83,8 +86,9 @@ export const TEST_PROFILE_DIVISOR = 60;
 /** The thresholds for a timing profile (`test` is honoured only in development). */
 export function thresholdsFor(profile: 'production' | 'test'): Thresholds {
   if (profile === 'production') return { ...THRESHOLDS };
-  const scaled: Record<string, number | readonly number[]> = {};
+  const scaled: Record<string, number | readonly number[]> = { INTERVAL_DIVISOR: TEST_PROFILE_DIVISOR };
   for (const [key, value] of Object.entries(THRESHOLDS)) {
+    if (key === 'INTERVAL_DIVISOR') continue;
     if (UNSCALED.has(key as keyof Thresholds)) scaled[key] = value;
     else if (Array.isArray(value)) scaled[key] = value.map(scale);
     else scaled[key] = scale(value as number);

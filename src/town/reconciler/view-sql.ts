@@ -350,4 +350,15 @@ export class SqlTownView implements TownView {
     const row = first(this.sql, `SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM town_events WHERE processed_at IS NULL`);
     return row === null ? { count: 0, oldest_created_at: null } : { count: num(row, 'n'), oldest_created_at: time(row, 'oldest') };
   }
+  closedAtMismatches(): string[] {
+    return this.sql
+      .all(
+        `SELECT bead_id FROM beads WHERE (status IN ('closed', 'failed') AND closed_at IS NULL)
+           OR (status NOT IN ('closed', 'failed') AND closed_at IS NOT NULL)`,
+      )
+      .map((r) => str(r, 'bead_id'));
+  }
+  poisonNotDeadLettered(maxAttempts: number): string[] {
+    return this.sql.all(`SELECT event_id FROM town_events WHERE retry_count >= ? AND dead_lettered_at IS NULL`, maxAttempts).map((r) => str(r, 'event_id'));
+  }
 }

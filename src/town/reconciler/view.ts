@@ -183,4 +183,8 @@ export interface TownView {
   drain(): DrainState;
   /** Pending (unprocessed) town events and the age of the oldest. */
   pendingEvents(): { count: number; oldest_created_at: number | null };
+  /** Beads whose `closed_at` disagrees with their status (I8). */
+  closedAtMismatches(): string[];
+  /** Events with `retry_count ≥ maxAttempts` that are not dead-lettered (I9). */
+  poisonNotDeadLettered(maxAttempts: number): string[];
 }
