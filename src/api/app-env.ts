@@ -9,6 +9,7 @@ import type { AgentClaims, ContainerClaims } from '../auth/claims.ts';
 export type Caller =
   | { kind: 'none' }
   | { kind: 'user'; sub: string; admin: boolean }
+  | { kind: 'admin'; sub: string }
   | { kind: 'agent'; claims: AgentClaims }
   | { kind: 'container'; claims: ContainerClaims };
 
@@ -28,6 +29,8 @@ export function actorOf(caller: Caller): string {
   switch (caller.kind) {
     case 'user':
       return `user:${caller.sub}`;
+    case 'admin':
+      return `admin:${caller.sub}`;
     case 'agent':
       return `agent:${caller.claims.agentId}`;
     case 'container':

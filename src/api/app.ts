@@ -9,6 +9,7 @@ import { onError, onNotFound } from './error-handler.ts';
 import { requestContext } from './request-context.ts';
 import { RouteTable } from './route.ts';
 import { agentRoutes } from './routes/agents.ts';
+import { debugRoutes } from './routes/debug.ts';
 import { beadRoutes } from './routes/beads.ts';
 import { convoyRoutes } from './routes/convoys.ts';
 import { publicRoutes } from './routes/public.ts';
@@ -28,6 +29,7 @@ export function createApp(): { app: Hono<AppEnv>; routes: RouteTable } {
   convoyRoutes(routes);
   agentRoutes(routes);
   townViewRoutes(routes);
+  debugRoutes(routes);
   app.onError(onError);
   app.notFound(onNotFound);
   return { app, routes };

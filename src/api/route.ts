@@ -75,7 +75,7 @@ function guard(method: Method, pattern: string, opts: RouteOptions<z.ZodType | u
       c.set('caller', caller);
       const tags = c.get('tags');
       tags.caller_kind = caller.kind;
-      if (caller.kind === 'user') tags.caller_id = caller.sub;
+      if (caller.kind === 'user' || caller.kind === 'admin') tags.caller_id = caller.sub;
       for (const [name, value] of Object.entries(c.req.param() as Record<string, string>)) {
         if (name.endsWith('Id') && !UUID_PATTERN.test(value)) {
           throw new BadRequest('invalid_id', `The path parameter ${name} must be a UUID.`, { param: name });
@@ -85,6 +85,11 @@ function guard(method: Method, pattern: string, opts: RouteOptions<z.ZodType | u
         const check = await townStub(c.env, pathId(c, 'townId')).authorize(caller.sub);
         if (check === 'not_found') throw new NotFound('town', pathId(c, 'townId'));
         if (check === 'forbidden') throw new Forbidden('You do not own this town.');
+      }
+      if (opts.auth === 'admin-town') {
+        // Debug routes work on any town; ownership is not checked, existence is.
+        const check = await townStub(c.env, pathId(c, 'townId')).authorize('');
+        if (check === 'not_found') throw new NotFound('town', pathId(c, 'townId'));
       }
       if (opts.rateLimit !== undefined) {
         const id = opts.rateLimit.scope === 'user' && caller.kind === 'user' ? caller.sub : pathId(c, 'townId');

@@ -45,6 +45,12 @@ import { mergeQueue } from './review/merge-queue.ts';
 import { patchTownConfig, requireBead, sling, slingBatchView } from './commands.ts';
 import { healthCheck } from './alarm/cadence.ts';
 import { LiveHub } from './live/live-hub.ts';
+import { SqlTownView } from './reconciler/view-sql.ts';
+import { computeCadence } from './reconciler/cadence.ts';
+import { dryRun, replayEvents, type ReplayRequest } from './debug/dry-run.ts';
+import { debugBead, listInbox, statusSummary } from './debug/debug-views.ts';
+import { findTownEvent, requeueDeadLetter, rowToInboxEvent } from './events/town-events.ts';
+import { Conflict, NotFound } from '../errors.ts';
 import { TickScheduler } from './alarm/scheduler.ts';
 import { thresholdsFor, type Thresholds } from './reconciler/constants.ts';
 import { UnavailableExecutor, type EffectExecutor, runEffects } from './reconciler/effects.ts';
@@ -351,6 +357,68 @@ export class TownDO extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     await this.scheduler.tick();
+  }
+
+  // ------------------------------------------------------------------ debug (reconciler.md §9)
+
+  private reconcileConfig() {
+    return { thresholds: this.thresholds };
+  }
+  async debugStatus() {
+    const alarm = await this.ctx.storage.getAlarm();
+    const last = this.scheduler.lastTick;
+    return this.read((sql) => {
+      const view = new SqlTownView(sql, this.env.ENVIRONMENT === 'development');
+      return {
+        alarm: { next_fire_at: alarm === null ? null : new Date(alarm).toISOString(), interval_ms: last?.next_alarm_ms ?? null, cadence: last?.cadence ?? computeCadence(view, this.clock.now(), this.thresholds).cadence },
+        ...statusSummary(sql),
+        last_tick: last,
+        draining: view.drain().draining,
+        container: { state: 'unknown' },
+      };
+    });
+  }
+  async dryRun() {
+    return capture(() => dryRun(this.townCtx('system'), this.reconcileConfig()));
+  }
+  async replayEvents(req: ReplayRequest) {
+    return capture(() => replayEvents(this.townCtx('system'), this.reconcileConfig(), req));
+  }
+  async listInboxEvents(query: Page & { state?: 'pending' | 'dead_lettered' | undefined }) {
+    return this.read((sql) => listInbox(sql, query));
+  }
+  async requeueEvent(eventId: string) {
+    const result = this.read((sql) => {
+      if (findTownEvent(sql, eventId) === null) throw new NotFound('event', eventId);
+      if (!requeueDeadLetter(sql, eventId)) throw new Conflict('conflict', `Event ${eventId} is not dead-lettered.`);
+      const row = findTownEvent(sql, eventId);
+      if (row === null) throw new NotFound('event', eventId);
+      return rowToInboxEvent(row);
+    });
+    if (result.ok) await this.kick();
+    return result;
+  }
+  async injectEvent(e: NewTownEvent) {
+    const result = this.read((sql) => {
+      const id = insertTownEvent(sql, e, this.clock.now());
+      const row = findTownEvent(sql, id);
+      if (row === null) throw new NotFound('event', id);
+      return rowToInboxEvent(row);
+    });
+    if (result.ok) await this.kick();
+    return result;
+  }
+  async tickNow() {
+    const exists = this.read(() => true);
+    if (!exists.ok) return exists;
+    const outcome = await this.scheduler.tick();
+    return { ok: true as const, value: outcome?.record ?? null };
+  }
+  async debugBead(beadId: string) {
+    return this.read((sql) => debugBead(sql, beadId));
+  }
+  async slingConvoyAsAdmin(actor: string, input: SlingBatch) {
+    return this.slingBatch(actor, input);
   }
 
   // ------------------------------------------------------------------ live updates
