@@ -4,6 +4,7 @@
  * `node:sqlite` (see node-sql.ts); nothing here asserts a threshold.
  */
 import { benchBeadCreate, benchReadyQuery } from './town-bench.ts';
+import { benchReconcile, benchTick } from './tick-bench.ts';
 
 interface Figure {
   name: string;
@@ -12,9 +13,23 @@ interface Figure {
   note: string;
 }
 
+/** Runs `fn` with the tick's structured log lines muted (they would drown the table). */
+async function quiet<T>(fn: () => Promise<T> | T): Promise<T> {
+  const log = console.log;
+  const warn = console.warn;
+  console.log = () => undefined;
+  console.warn = () => undefined;
+  try {
+    return await fn();
+  } finally {
+    console.log = log;
+    console.warn = warn;
+  }
+}
+
 const figures: Figure[] = [];
 const create = benchBeadCreate(2000);
-figures.push({ name: 'bead_create_per_s', value: create.perSecond, unit: 'beads/s', note: `${create.count} issues via createIssue, one transaction each` });
+figures.push({ name: 'bead_create_per_s', value: create.perSecond, unit: 'per_s', note: `${create.count} issues via createIssue, one transaction each` });
 for (const n of [1000, 10_000]) {
   const label = `${n / 1000}k`;
   const rig = benchReadyQuery(n, 200, 'rig');
@@ -22,13 +37,26 @@ for (const n of [1000, 10_000]) {
   const all = benchReadyQuery(n, 100, 'all');
   figures.push({ name: `ready_scan_all_p50_${label}_beads`, value: all.p50, unit: 'ms', note: `every ready bead (${all.ready}) materialised; p95 ${all.p95.toFixed(3)} ms` });
 }
+for (const [beads, agents] of [
+  [1000, 50],
+  [10_000, 50],
+  [1000, 200],
+  [10_000, 200],
+] as const) {
+  const label = `${beads / 1000}k_beads${agents === 200 ? '_200_agents' : ''}`;
+  const tick = await quiet(() => benchTick(beads, agents, 40));
+  figures.push({ name: `tick_p50_${label}`, value: tick.p50, unit: 'ms', note: `whole tick, ${agents} agents, instant executor` });
+  if (beads === 10_000) figures.push({ name: `tick_p95_${label}`, value: tick.p95, unit: 'ms', note: `whole tick, ${agents} agents` });
+  const pure = await quiet(() => benchReconcile(beads, agents, 40));
+  figures.push({ name: `reconcile_p50_${label}`, value: pure.p50, unit: 'ms', note: 'pure reconcile() over the SQL view' });
+}
 
 const pad = (s: string, n: number) => s.padEnd(n);
-console.log(`${pad('benchmark', 30)} ${pad('value', 14)} notes`);
-console.log(`${'-'.repeat(30)} ${'-'.repeat(14)} ${'-'.repeat(40)}`);
-for (const f of figures) console.log(`${pad(f.name, 30)} ${pad(`${round(f.value)} ${f.unit}`, 14)} ${f.note}`);
+console.log(`${pad('benchmark', 36)} ${pad('value', 14)} notes`);
+console.log(`${'-'.repeat(36)} ${'-'.repeat(14)} ${'-'.repeat(40)}`);
+for (const f of figures) console.log(`${pad(f.name, 36)} ${pad(`${round(f.value)} ${f.unit}`, 14)} ${f.note}`);
 console.log('');
-for (const f of figures) console.log(`bench: ${f.name} = ${round(f.value)} ${f.unit === 'beads/s' ? 'per_s' : f.unit}`);
+for (const f of figures) console.log(`bench: ${f.name} = ${round(f.value)} ${f.unit}`);
 
 function round(v: number): string {
   return v >= 100 ? v.toFixed(0) : v.toFixed(3);

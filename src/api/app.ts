@@ -12,6 +12,7 @@ import { agentRoutes } from './routes/agents.ts';
 import { debugRoutes } from './routes/debug.ts';
 import { beadRoutes } from './routes/beads.ts';
 import { convoyRoutes } from './routes/convoys.ts';
+import { liveRoutes } from './routes/live.ts';
 import { publicRoutes } from './routes/public.ts';
 import { rigRoutes } from './routes/rigs.ts';
 import { townRoutes } from './routes/towns.ts';
@@ -29,6 +30,7 @@ export function createApp(): { app: Hono<AppEnv>; routes: RouteTable } {
   convoyRoutes(routes);
   agentRoutes(routes);
   townViewRoutes(routes);
+  liveRoutes(routes);
   debugRoutes(routes);
   app.onError(onError);
   app.notFound(onNotFound);

@@ -256,15 +256,31 @@ export async function readyIds(townId: string): Promise<string[]> {
   return withTownSql(townId, (sql) => readyWork(sql).map((b) => b.id));
 }
 
-/** A moment far enough ahead that an alarm kicked to the TownDO's `now` cannot fire during a test. */
-export const FUTURE_MS = Date.parse('2031-06-01T12:00:00.000Z');
+/** Towns whose held tick was asked to run (an alarm fired). */
+const firedTowns = new Set<string>();
 
 /**
- * `fixture()` whose TownDO clock is pinned at `FUTURE_MS`: commands still kick the alarm to
- * "now", but it never fires while the test runs, so no tick changes the state under test.
+ * Holds the town's reconciler still: commands still kick the alarm, but when it fires the tick
+ * only records that it was due and changes nothing (nor re-arms). Alarms fire on their own in
+ * workerd, so without this a tick could dispatch the beads a command test is reading.
  */
+export async function holdTicks(townId: string): Promise<void> {
+  await runInDurableObject(townObject(townId), (instance) => {
+    instance.scheduler.tick = async () => {
+      firedTowns.add(townId);
+      return null;
+    };
+  });
+}
+
+/** Whether something kicked the town's alarm: it is pending, or it already fired (held). */
+export async function alarmKicked(townId: string): Promise<boolean> {
+  return (await townAlarm(townId)) !== null || firedTowns.has(townId);
+}
+
+/** `fixture()` with the town's ticks held (`holdTicks`), for tests of commands and reads. */
 export async function quietFixture(): Promise<Awaited<ReturnType<typeof fixture>>> {
   const f = await fixture();
-  await pinClock(f.townId, FUTURE_MS);
+  await holdTicks(f.townId);
   return f;
 }

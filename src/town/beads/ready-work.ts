@@ -35,6 +35,9 @@ export const READY_WORK_SQL = `${READY_COLUMNS} WHERE ${READY_WHERE} ${READY_ORD
 /** The first `limit` ready beads of one rig (what a dispatch pass with that capacity needs). */
 export const READY_WORK_FOR_RIG_SQL = `${READY_COLUMNS} WHERE ${READY_WHERE} AND b.rig_id = ? ${READY_ORDER} LIMIT ?`;
 
+/** As `READY_WORK_FOR_RIG_SQL`, with every bead column (for the reconciler's view). */
+export const READY_ROWS_FOR_RIG_SQL = `SELECT b.* FROM beads b WHERE ${READY_WHERE} AND b.rig_id = ? ${READY_ORDER} LIMIT ?`;
+
 function rowToReady(row: SqlRow): ReadyBead {
   return {
     id: str(row, 'bead_id'),

@@ -11,7 +11,7 @@ import { effectiveRigConfig } from '../config/index.ts';
 import { ms } from '../db/clock.ts';
 import { first, num, placeholders, str, strOrNull, type SqlHandle, type SqlRow } from '../db/sql.ts';
 import { parseJsonObject, parseStringArray } from '../beads/json-columns.ts';
-import { READY_WORK_FOR_RIG_SQL } from '../beads/ready-work.ts';
+import { READY_ROWS_FOR_RIG_SQL } from '../beads/ready-work.ts';
 import { requireTown } from '../records/town-record.ts';
 import type { AgentState, BeadState, ConvoyState, DrainState, EscalationState, FollowupContext, NudgeState, ReviewState, RigState, TownView } from './view.ts';
 
@@ -178,12 +178,17 @@ export class SqlTownView implements TownView {
     };
   }
 
+  /**
+   * Rigs are read once per view: nothing the reconciler applies changes a rig, and a view lives
+   * for one tick (or one debug call), so their effective config is computed once.
+   */
+  private rigCache: RigState[] | null = null;
   rigs(): RigState[] {
-    return this.sql.all(`SELECT * FROM rigs ORDER BY created_at, rig_id`).map((r) => this.rowToRig(r));
+    if (this.rigCache === null) this.rigCache = this.sql.all(`SELECT * FROM rigs ORDER BY created_at, rig_id`).map((r) => this.rowToRig(r));
+    return this.rigCache;
   }
   rig(rigId: string): RigState | null {
-    const row = first(this.sql, `SELECT * FROM rigs WHERE rig_id = ?`, rigId);
-    return row === null ? null : this.rowToRig(row);
+    return this.rigs().find((r) => r.id === rigId) ?? null;
   }
 
   agents(): AgentState[] {
@@ -210,6 +215,12 @@ export class SqlTownView implements TownView {
     if (statuses.length === 0) return [];
     return this.sql
       .all(`SELECT * FROM beads WHERE type = ? AND status IN (${placeholders(statuses.length)}) ORDER BY ${PRIORITY_ORDER}`, type, ...statuses)
+      .map(rowToBeadState);
+  }
+  assignedBeads(type: BeadType, statuses: readonly BeadStatus[]): BeadState[] {
+    if (statuses.length === 0) return [];
+    return this.sql
+      .all(`SELECT * FROM beads WHERE assignee_agent_bead_id IS NOT NULL AND type = ? AND status IN (${placeholders(statuses.length)}) ORDER BY ${PRIORITY_ORDER}`, type, ...statuses)
       .map(rowToBeadState);
   }
   review(beadId: string): ReviewState | null {
@@ -244,11 +255,7 @@ export class SqlTownView implements TownView {
       .map(rowToBeadState);
   }
   readyBeads(rigId: string, limit: number): BeadState[] {
-    const ids = this.sql.all(READY_WORK_FOR_RIG_SQL, rigId, limit).map((r) => str(r, 'bead_id'));
-    return ids.flatMap((id) => {
-      const bead = this.bead(id);
-      return bead === null ? [] : [bead];
-    });
+    return this.sql.all(READY_ROWS_FOR_RIG_SQL, rigId, limit).map(rowToBeadState);
   }
   children(beadId: string, type?: BeadType): BeadState[] {
     return this.sql

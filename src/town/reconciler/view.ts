@@ -147,6 +147,8 @@ export interface TownView {
   bead(beadId: string): BeadState | null;
   /** Beads of a type in the given statuses, in (priority, created_at, id) order. */
   beads(type: BeadType, statuses: readonly BeadStatus[]): BeadState[];
+  /** As `beads`, only those with an assignee (B5 reads just these). */
+  assignedBeads(type: BeadType, statuses: readonly BeadStatus[]): BeadState[];
   review(beadId: string): ReviewState | null;
   /** Beads that `tracks`-depend on `beadId` (an issue's MRs, a convoy's members), optionally of one type. */
   trackedBy(beadId: string, type?: BeadType): BeadState[];

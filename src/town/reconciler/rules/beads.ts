@@ -94,7 +94,7 @@ function inReviewSafetyNet(ctx: RuleContext): Action[] {
 /** B5: an `open` issue whose assignee (missing, dead, or hooked elsewhere) holds no hook on it. */
 function strayAssignees(ctx: RuleContext): Action[] {
   const out: Action[] = [];
-  for (const bead of ctx.view.beads('issue', ['open'])) {
+  for (const bead of ctx.view.assignedBeads('issue', ['open'])) {
     if (bead.assignee_agent_id === null) continue;
     const agent = ctx.view.agent(bead.assignee_agent_id);
     if (agent !== null && agent.status !== 'dead' && agent.hooked_bead_id === bead.id) continue;

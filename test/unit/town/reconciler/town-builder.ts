@@ -246,4 +246,12 @@ export class TownBuilder {
     );
     return this;
   }
+
+  // ---------------------------------------------------------------- review/convoy/event tests (added)
+
+  /** Sets a convoy's stored counters as they are (C1 compares them to a recount). */
+  convoyCounters(convoyId: string, counts: { total: number; closed: number; failed: number }): this {
+    this.sql.run(`UPDATE convoy_metadata SET total_beads = ?, closed_beads = ?, failed_beads = ? WHERE bead_id = ?`, counts.total, counts.closed, counts.failed, convoyId);
+    return this;
+  }
 }
