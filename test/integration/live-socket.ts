@@ -8,7 +8,7 @@ import { LiveFrame, LiveTicket } from '../../src/protocol/index.ts';
 import { BASE, call, data } from './helpers.ts';
 
 /** POST T/live/ticket that must succeed. */
-export async function liveTicket(token: string, townId: string): Promise<LiveTicket> {
+export async function liveTicket(token: string, townId: string): Promise<{ ticket: string; expires_at: string; url: string }> {
   const r = await call('POST', `/api/towns/${townId}/live/ticket`, { token });
   if (r.status !== 201) throw new Error(`live ticket: expected 201, got ${r.status} ${JSON.stringify(r.body)}`);
   return LiveTicket.parse(data(r));

@@ -1,8 +1,9 @@
 /**
  * Direct SQL access to a town's Durable Object for workerd tests: seeding rows that have no
  * creation route yet (agents, escalations, mail, merge requests, town events), forcing states
- * (bead status, convoy state), reading tables back, and driving the TownDO clock and alarm.
- * Everything runs inside the real object through `runInDurableObject`.
+ * (bead status, convoy state), reading tables back, driving the TownDO clock, and holding its
+ * ticks still while recording kicks. Everything runs inside the real object through
+ * `runInDurableObject`.
  */
 import { runInDurableObject } from 'cloudflare:test';
 import type { AgentRole, AgentStatus, BeadStatus, ConvoyStatus, EscalationCategory, Severity } from '../../src/protocol/common.ts';
@@ -46,6 +47,7 @@ export async function advanceClock(townId: string, ms: number): Promise<void> {
   await runInDurableObject(townObject(townId), (instance) => instance.clock.advance(ms));
 }
 
+/** Lets the TownDO clock follow real time again. */
 export async function releaseClock(townId: string): Promise<void> {
   await runInDurableObject(townObject(townId), (instance) => instance.clock.release());
 }
@@ -256,26 +258,32 @@ export async function readyIds(townId: string): Promise<string[]> {
   return withTownSql(townId, (sql) => readyWork(sql).map((b) => b.id));
 }
 
-/** Towns whose held tick was asked to run (an alarm fired). */
-const firedTowns = new Set<string>();
+/** Per town: the alarm time each kick left scheduled (recorded by `holdTicks`). */
+const kickedAlarms = new Map<string, (number | null)[]>();
 
 /**
- * Holds the town's reconciler still: commands still kick the alarm, but when it fires the tick
- * only records that it was due and changes nothing (nor re-arms). Alarms fire on their own in
- * workerd, so without this a tick could dispatch the beads a command test is reading.
+ * Holds the town's reconciler still. Alarms fire on their own in workerd, and a real tick would
+ * dispatch the beads a command test is reading, so the tick becomes a no-op. Each kick is still
+ * the real one; right after it, in the same event (no other event can interleave between two
+ * storage calls), the alarm it left is recorded, because a firing alarm clears it at any time.
  */
 export async function holdTicks(townId: string): Promise<void> {
-  await runInDurableObject(townObject(townId), (instance) => {
-    instance.scheduler.tick = async () => {
-      firedTowns.add(townId);
-      return null;
+  await runInDurableObject(townObject(townId), (instance, state) => {
+    const scheduler = instance.scheduler;
+    const realKick = scheduler.kick.bind(scheduler);
+    scheduler.tick = async () => null;
+    scheduler.kick = async (activeIntervalMs: number) => {
+      await realKick(activeIntervalMs);
+      const alarms = kickedAlarms.get(townId) ?? [];
+      alarms.push(await state.storage.getAlarm());
+      kickedAlarms.set(townId, alarms);
     };
   });
 }
 
-/** Whether something kicked the town's alarm: it is pending, or it already fired (held). */
-export async function alarmKicked(townId: string): Promise<boolean> {
-  return (await townAlarm(townId)) !== null || firedTowns.has(townId);
+/** The alarms left scheduled by the kicks so far (held towns only); empty when nothing kicked. */
+export function kicks(townId: string): (number | null)[] {
+  return kickedAlarms.get(townId) ?? [];
 }
 
 /** `fixture()` with the town's ticks held (`holdTicks`), for tests of commands and reads. */

@@ -6,19 +6,27 @@
 import { describe, expect, it } from 'vitest';
 import { Bead } from '../../src/protocol/api.ts';
 import { call, data, errorOf, issuePaths, slingBatchOk } from './helpers.ts';
-import { alarmKicked, countRows, queryTown, quietFixture } from './seed.ts';
+import { countRows, kicks, queryTown, quietFixture, townAlarm } from './seed.ts';
 
 const id8 = (id: string) => id.replace(/-/g, '').slice(0, 8);
+
+/** The command kicked the alarm exactly once, leaving it due now (the tick itself is held). */
+function expectKickedNow(townId: string): void {
+  const alarms = kicks(townId);
+  expect(alarms).toEqual([expect.any(Number)]);
+  expect(alarms[0]).toBeLessThanOrEqual(Date.now());
+}
 
 describe('POST /sling', () => {
   it('creates an unheld open issue and kicks the alarm', async () => {
     const f = await quietFixture();
-    expect(await alarmKicked(f.townId)).toBe(false);
+    expect(kicks(f.townId)).toEqual([]);
+    expect(await townAlarm(f.townId)).toBeNull();
     const r = await call('POST', `/api/towns/${f.townId}/sling`, { token: f.token, body: { rig_id: f.rigId, title: 'Fix it', body: 'now', priority: 'high', labels: ['bug'] } });
     expect(r.status).toBe(201);
     const bead = Bead.parse(data<{ bead: unknown }>(r).bead);
     expect(bead).toMatchObject({ type: 'issue', status: 'open', held: false, rig_id: f.rigId, title: 'Fix it', body: 'now', priority: 'high', labels: ['bug'], created_by: `user:${f.user}` });
-    expect(await alarmKicked(f.townId)).toBe(true);
+    expectKickedNow(f.townId);
   });
 
   it('pr_fixup labels the bead gt:pr-fixup and stores the PR as its followup_context', async () => {
@@ -160,13 +168,14 @@ describe('POST /sling-batch success', () => {
     const f = await quietFixture();
     const { convoy } = await slingBatchOk(f.token, f.townId, { rig_id: f.rigId, title: 'Go', tasks: [{ title: 'a' }] });
     expect(convoy.status).toBe('open');
-    expect(await alarmKicked(f.townId)).toBe(true);
+    expectKickedNow(f.townId);
   });
 
   it('a staged batch is staged and leaves the alarm alone', async () => {
     const f = await quietFixture();
     const { convoy } = await slingBatchOk(f.token, f.townId, { rig_id: f.rigId, title: 'Later', staged: true, tasks: [{ title: 'a' }, { title: 'b', depends_on: [0] }] });
     expect(convoy.status).toBe('staged');
-    expect(await alarmKicked(f.townId)).toBe(false);
+    expect(kicks(f.townId)).toEqual([]);
+    expect(await townAlarm(f.townId)).toBeNull();
   });
 });

@@ -49,10 +49,25 @@ export interface BeadEventInput {
   metadata?: Record<string, unknown>;
 }
 
+/**
+ * The next timeline seq: a counter in `town_state` that only goes up, so deleting a bead (and
+ * its events) never lets a later event reuse a seq clients already saw.
+ */
+function nextSeq(ctx: TownCtx): number {
+  const row = first(
+    ctx.sql,
+    `INSERT INTO town_state (key, value, updated_at) VALUES ('bead_event_seq', '1', ?)
+     ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1, updated_at = excluded.updated_at
+     RETURNING CAST(value AS INTEGER) AS seq`,
+    iso(ctx.now),
+  );
+  if (row === null) throw new Error('bead_event_seq counter did not return a value');
+  return num(row, 'seq');
+}
+
 /** Appends one timeline row; returns its seq. */
 export function writeBeadEvent(ctx: TownCtx, e: BeadEventInput): number {
-  const row = first(ctx.sql, `SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM bead_events`);
-  const seq = row === null ? 1 : num(row, 'next');
+  const seq = nextSeq(ctx);
   ctx.sql.run(
     `INSERT INTO bead_events (bead_event_id, seq, bead_id, rig_id, agent_id, actor, event_type, old_value, new_value, metadata, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -8,9 +8,10 @@ import type { Action } from '../actions.ts';
 import { reason, sourceIssueOf } from '../mr-facts.ts';
 import { apply, warn, type EventInput, type EventResult } from './event-result.ts';
 
-/** The MR id and attempt of a `git_merge` request id (`<bead_id>:<attempt>`), or null. */
+/** The MR id and attempt of a `git_merge` request id (`<bead_id>.<attempt>`), or null. */
 export function parseMergeRequestId(requestId: string): { bead_id: string; attempt: number } | null {
-  const [beadId, attempt] = requestId.split(':');
+  const [beadId, attempt, ...rest] = requestId.split('.');
+  if (rest.length > 0) return null;
   const n = Number(attempt);
   if (beadId === undefined || beadId === '' || !Number.isSafeInteger(n)) return null;
   return { bead_id: beadId, attempt: n };

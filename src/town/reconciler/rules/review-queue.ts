@@ -16,9 +16,12 @@ export interface ReviewTick {
   busyRigs: Set<string>;
 }
 
-/** Request id of a direct merge: the MR and the attempt it is (apply increments the attempts). */
+/**
+ * Request id of a direct merge, `<bead_id>.<attempt>` (`RequestId` allows `[A-Za-z0-9._-]`): the
+ * MR and the attempt this merge is. Deterministic, so a replayed tick asks for the same merge.
+ */
 export function mergeRequestId(mr: BeadState): string {
-  return `${mr.id}:${mr.dispatch_attempts + 1}`;
+  return `${mr.id}.${mr.dispatch_attempts + 1}`;
 }
 
 /**
