@@ -1,34 +1,135 @@
 /**
- * Control server entry (`container.md` §1–2). This foundation build only answers `GET /health`
- * behind the control secret; the process manager, hydration gate and agent routes arrive with
- * the control-server issue. Exits 1 at boot without a control secret.
+ * Control server entry (`container.md` §1–§4): reads the boot env (secret and token move into
+ * memory and are deleted from `process.env`), installs the crash handlers, wires the process
+ * manager, starts HTTP, then runs boot hydration in the background (skipped without API URL,
+ * town id or container token). Exits 1 without a control secret. All state lives in `main()`.
  */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { CONTROL_SECRET_HEADER } from '../../src/protocol/control.ts';
+import { readBootEnv } from './boot-env.ts';
+import type { BootEnv } from './boot-env.ts';
+import { createControlApp } from './control/app.ts';
+import { installCrashHandlers } from './crash-visibility.ts';
+import { writeCliWrappers } from './env/cli-wrappers.ts';
+import { EventForwarder } from './event-forwarder.ts';
+import { Heartbeats } from './heartbeat.ts';
+import { bootHydration } from './hydration/boot-hydration.ts';
+import { HydrationGate } from './hydration/gate.ts';
+import { installPaths } from './install-paths.ts';
+import { RealKiloBackend } from './kilo/real-backend.ts';
+import { DashboardContextStore } from './process/dashboard-context.ts';
+import { createDbSnapshots } from './process/db-snapshots.ts';
+import { AgentEnvBuilder } from './process/env-builder.ts';
+import { LiveConfig } from './process/live-config.ts';
+import { ProcessManager } from './process/process-manager.ts';
+import { RegistrySync } from './process/registry-sync.ts';
+import { ServerPool } from './process/server-pool.ts';
+import { WorkerReports } from './process/worker-reports.ts';
+import { Redactor, createLogger } from './redact.ts';
+import type { Logger } from './redact.ts';
+import { timingsFor } from './timings.ts';
+import { WorkerClient } from './worker-client.ts';
+import { createTempGitWorkspaces } from './workspaces/workspaces.ts';
 
-const secret = process.env.GASTOWN_CONTROL_SECRET;
-if (secret === undefined || secret === '') {
-  console.error(JSON.stringify({ level: 'error', msg: 'boot.no_control_secret' }));
-  process.exit(1);
+async function main(): Promise<void> {
+  const boot = readBootEnv();
+  const redactor = new Redactor();
+  redactor.addSecret(boot.controlSecret);
+  redactor.addSecret(boot.containerToken);
+  const log = createLogger(redactor);
+  if (boot.controlSecret === null) {
+    log.error('boot.no_control_secret', {});
+    process.exit(1);
+  }
+  try {
+    await run(boot, boot.controlSecret, redactor, log);
+  } catch (err) {
+    log.error('boot.failed', { error: err });
+    process.exit(1);
+  }
 }
-delete process.env.GASTOWN_CONTROL_SECRET;
-const expected = createHash('sha256').update(secret).digest();
-const startedAt = Date.now();
 
-const app = new Hono();
-app.use('*', async (c, next) => {
-  const given = createHash('sha256').update(c.req.header(CONTROL_SECRET_HEADER) ?? '').digest();
-  if (!timingSafeEqual(given, expected)) return c.json({ error: { code: 'unauthorized', message: 'Missing or wrong control secret.' } }, 401);
-  await next();
-});
-app.get('/health', (c) =>
-  c.json({ data: { started_at: new Date(startedAt).toISOString(), uptime_ms: Date.now() - startedAt, hydrated: true, draining: false, agents: 0, servers: 0, mayor_ready_at: null, container_instance_id: null } }),
-);
-app.notFound((c) => c.json({ error: { code: 'not_found', message: 'No route matches this method and path.' } }, 404));
+async function run(boot: BootEnv, secret: string, redactor: Redactor, log: Logger): Promise<void> {
+  const timings = timingsFor(process.env);
+  const holder: { manager: ProcessManager | null } = { manager: null };
+  installCrashHandlers({
+    log,
+    timings,
+    townId: boot.townId,
+    stats: () => holder.manager?.stats() ?? { agents: 0, activeAgents: 0, servers: 0 },
+  });
 
-const port = Number(process.env.PORT ?? 8080);
-serve({ fetch: app.fetch, port, hostname: process.env.GASTOWN_BIND ?? '0.0.0.0' }, (info) => {
-  console.log(JSON.stringify({ level: 'info', msg: 'control.listening', port: info.port }));
-});
+  const startedAt = Date.now();
+  const containerInstanceId = randomUUID();
+  const token = { value: boot.containerToken ?? '' };
+  const setContainerToken = (t: string): void => {
+    redactor.addSecret(t);
+    token.value = t;
+  };
+  const worker =
+    boot.apiUrl !== null && boot.townId !== null
+      ? new WorkerClient({ apiUrl: boot.apiUrl, townId: boot.townId, getContainerToken: () => token.value, setContainerToken, timings, log, onSecret: (v) => redactor.addSecret(v) })
+      : null;
+
+  const install = installPaths();
+  const wrappersDir = join(boot.dataRoot, 'bin');
+  await writeCliWrappers(wrappersDir);
+  const baseEnv: Readonly<Record<string, string | undefined>> = { ...process.env };
+  const pool = new ServerPool(new RealKiloBackend({ kiloBin: install.kiloBin, timings, log }), log);
+  const heartbeats = worker === null ? null : new Heartbeats(worker, timings, log, containerInstanceId);
+  const manager = new ProcessManager({
+    timings,
+    log,
+    redactor,
+    worker,
+    pool,
+    workspaces: createTempGitWorkspaces(boot.dataRoot, log, { timings, baseEnv }),
+    envBuilder: new AgentEnvBuilder({
+      paths: { root: boot.dataRoot, pluginFile: install.pluginFile, pluginDepsDir: install.nodeModules, binDir: wrappersDir, extraBinDirs: [install.binDir] },
+      apiUrl: boot.apiUrl,
+      baseEnv,
+      localModelAllowed: boot.localModelAllowed,
+      log,
+    }),
+    liveConfig: new LiveConfig(),
+    dbSnapshots: createDbSnapshots(worker, log),
+    reports: new WorkerReports(worker, timings, log),
+    dashboard: new DashboardContextStore(boot.dataRoot),
+    heartbeats,
+    forwarder: worker === null ? null : new EventForwarder({ worker, timings, log, redactor }),
+  });
+  holder.manager = manager;
+  const registrySync = new RegistrySync(worker, timings, log, () => manager.registrySnapshot());
+  manager.onRegistryChange(() => registrySync.schedule());
+  heartbeats?.onGone((agentId) => {
+    manager.stop(agentId, 'agent gone').catch((err: unknown) => log.warn('heartbeat.stop_failed', { agent_id: agentId, error: err }));
+  });
+
+  const gate = new HydrationGate();
+  const app = createControlApp({ secret, manager, gate, redactor, log, townId: boot.townId, containerInstanceId, startedAt, setContainerToken });
+  const server = serve({ fetch: app.fetch, port: boot.port, hostname: boot.bind }, (info) => {
+    log.info('control.listening', { port: info.port, bind: boot.bind, container_instance_id: containerInstanceId });
+  });
+
+  // The full drain (§8) is a later issue; until then a signal at least leaves no kilo group behind.
+  const shutdown = (signal: string): void => {
+    log.info('control.shutdown', { signal });
+    manager.setDraining(true);
+    registrySync.stop();
+    heartbeats?.stop();
+    server.close();
+    void manager.shutdown().finally(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+
+  if (worker !== null && boot.containerToken !== null) {
+    void bootHydration({ gate, worker, manager, registrySync, timings, log, containerInstanceId, getContainerToken: () => token.value });
+  } else {
+    log.info('hydration.skipped', { reason: 'no API URL, town id or container token' });
+    registrySync.enable();
+  }
+}
+
+void main();

@@ -77,6 +77,8 @@ export function runChild(cmd: string, args: readonly string[], opts: RunChildOpt
     });
     child.on('close', (code, signal) => {
       cleanup();
+      // The leader is gone; anything left in its group after a kill started is a straggler.
+      if (timedOut || aborted) signalGroup(child.pid, 'SIGKILL');
       resolve({ code, signal, stdout: out.text(), stderr: err.text(), timedOut, aborted });
     });
     child.stdin.on('error', () => undefined); // a child that exits early closes its stdin

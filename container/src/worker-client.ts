@@ -201,7 +201,13 @@ async function readReply<T>(res: Response, route: string): Promise<T> {
       const bytes = new Uint8Array(await res.arrayBuffer());
       return bytes as T;
     }
-    const json: unknown = await res.json();
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text === '' ? null : JSON.parse(text);
+    } catch {
+      throw new WorkerCallError(res.status, 'invalid_response', `${route} → ${res.status} with a body that is not JSON`);
+    }
     return (isRecord(json) && 'data' in json ? json.data : json) as T;
   }
   let code = `http_${res.status}`;

@@ -37,10 +37,7 @@ export async function harness(configPatch?: Record<string, unknown>): Promise<To
   const stub = env.TOWN.get(env.TOWN.idFromName(f.townId));
   const fake = new FakeExecutor();
   let now = START;
-  await runInDurableObject(stub, (instance: TownDO) => {
-    instance.executor = fake;
-    instance.clock.set(now);
-  });
+  await holdAlarms(stub, fake, now);
   if (configPatch !== undefined) {
     const r = await call('PATCH', `/api/towns/${f.townId}/config`, { token: f.token, body: configPatch });
     expect(r.status).toBe(200);
@@ -56,12 +53,10 @@ export async function harness(configPatch?: Record<string, unknown>): Promise<To
     },
     async tick() {
       // The executor and clock live on the instance; re-apply them in case it was rebuilt.
-      await runInDurableObject(stub, (instance: TownDO) => {
-        instance.executor = fake;
-        instance.clock.set(now);
-      });
+      await holdAlarms(stub, fake, now);
       const ran = await runDurableObjectAlarm(stub);
       expect(ran, 'an alarm should be armed').toBe(true);
+      await holdAlarms(stub, fake, now);
     },
     async kick() {
       await runInDurableObject(stub, (instance: TownDO) => instance.kick());
@@ -99,6 +94,26 @@ export async function harness(configPatch?: Record<string, unknown>): Promise<To
     },
   };
   return h;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Ticks run only when the test fires them: alarms would otherwise fire on their own (wall
+ * clock) and race the test. Kicks and re-arms still arm an alarm, a day away, so
+ * `runDurableObjectAlarm` finds one.
+ */
+async function holdAlarms(stub: DurableObjectStub<TownDO>, fake: FakeExecutor, now: number): Promise<void> {
+  await runInDurableObject(stub, async (instance: TownDO, state) => {
+    instance.executor = fake;
+    instance.clock.set(now);
+    instance.scheduler.kick = async () => {
+      const pending = await state.storage.getAlarm();
+      if (pending === null || pending < Date.now() + DAY_MS / 2) await state.storage.setAlarm(Date.now() + DAY_MS);
+    };
+    const pending = await state.storage.getAlarm();
+    if (pending !== null) await state.storage.setAlarm(Date.now() + DAY_MS);
+  });
 }
 
 /** The agent hooked to a bead, or null. */

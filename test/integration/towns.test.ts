@@ -3,6 +3,7 @@
  * create, list with pagination, detail with summary counts, delete (state erased) and the
  * config's defaults, masking of secrets and merge-patch rules.
  */
+import { holdTicks } from './seed.ts';
 import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { Town, TownDetail } from '../../src/protocol/api.ts';
@@ -216,6 +217,7 @@ describe('DELETE /api/towns/:townId', () => {
     const beadId = data<{ id: string }>(bead).id;
     expect((await call('PATCH', `/api/towns/${townId}/config`, { token: u.token, body: { git_auth: { github_token: 'ghp_abcdefghijklmnop1234' } } })).status).toBe(200);
     // A pending alarm (as the idle cadence leaves one); deleting the town clears it.
+    await holdTicks(townId);
     const alarmAt = Date.now() + 3_600_000;
     await runInDurableObject(townObject(townId), (_instance, state) => state.storage.setAlarm(alarmAt));
     expect(await runInDurableObject(townObject(townId), (_instance, state) => state.storage.getAlarm())).toBe(alarmAt);

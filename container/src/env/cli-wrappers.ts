@@ -24,9 +24,13 @@ const WRAPPERS: readonly WrapperSpec[] = [
   { bin: 'glab', file: GITLAB_TOKEN_FILE, vars: ['GITLAB_TOKEN'] },
 ];
 
-/** The shell text of one wrapper: export the token if its file exists, then exec the next `bin` on PATH. */
+/**
+ * The shell text of one wrapper: export the token if its file exists, then exec the next `bin`
+ * on PATH that is not this wrapper. Builtins only (`read`, `cd`, `pwd`, `test`), so it works on
+ * any PATH and can never exec itself.
+ */
 export function wrapperText(spec: WrapperSpec): string {
-  const exports = spec.vars.map((v) => `  ${v}=$(cat "$f"); export ${v}`).join('\n');
+  const exports = spec.vars.map((v) => `  IFS= read -r ${v} < "$f"; export ${v}`).join('\n');
   return [
     '#!/bin/sh',
     `# gastown ${spec.bin} wrapper: the agent's current token, then the real ${spec.bin}.`,
@@ -34,11 +38,12 @@ export function wrapperText(spec: WrapperSpec): string {
     `if [ -n "$${CRED_DIR_ENV}" ] && [ -r "$f" ]; then`,
     exports,
     'fi',
-    'self_dir=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)',
+    'case "$0" in */*) self_dir=$(cd -- "${0%/*}" && pwd -P) ;; *) self_dir= ;; esac',
     'IFS=:',
     'for d in $PATH; do',
-    '  [ "$d" = "$self_dir" ] && continue',
-    `  [ -x "$d/${spec.bin}" ] && exec "$d/${spec.bin}" "$@"`,
+    '  [ -n "$d" ] || continue',
+    '  [ "$(cd -- "$d" 2>/dev/null && pwd -P)" = "$self_dir" ] && continue',
+    `  [ -x "$d/${spec.bin}" ] && [ ! "$d/${spec.bin}" -ef "$0" ] && exec "$d/${spec.bin}" "$@"`,
     'done',
     `echo "${spec.bin}: not installed in this container" >&2`,
     'exit 127',

@@ -46,8 +46,12 @@ export interface AgentRecord {
   /** Messages waiting for the next `session.idle` (FIFO, ≤ 50). */
   readonly queue: string[];
   idleTimer: NodeJS.Timeout | null;
+  /** The delay the idle timer was armed with (activity re-arms it with the same delay). */
+  idleTimerMs: number | null;
   /** Owned by the start that created the record; aborting it supersedes that start. */
   readonly startController: AbortController;
+  /** True while the start sequence that created the record runs (it can still be aborted). */
+  startInFlight: boolean;
   /** A model swap deferred while busy. */
   pendingModel: PendingModelChange | null;
   /** A `/sync-config` restart waiting for the next idle. */
@@ -91,7 +95,9 @@ export function newRecord(request: StartAgentRequest, now: string): AgentRecord 
     server: null,
     queue: [],
     idleTimer: null,
+    idleTimerMs: null,
     startController: new AbortController(),
+    startInFlight: true,
     pendingModel: null,
     restartAtIdle: false,
   };

@@ -4,6 +4,7 @@
  * so a key absent here is absent (revoked) in the next build (§6 item 7).
  */
 import type { ContainerConfig } from '../../../src/protocol/control.ts';
+import type { Redactor } from '../redact.ts';
 
 /** What applying a config did. */
 export interface ApplyResult {
@@ -50,4 +51,15 @@ export function gitAuthChanged(a: ContainerConfig | null, b: ContainerConfig): b
     a.git_auth.gitlab_instance_url !== b.git_auth.gitlab_instance_url ||
     a.github_cli_pat !== b.github_cli_pat
   );
+}
+
+/** Teaches the redactor every secret `config` carries (provider key, git tokens, custom values). */
+export function learnConfigSecrets(redactor: Redactor, config: ContainerConfig): void {
+  const p = config.provider;
+  if (p?.kind === 'kilo') redactor.addSecret(p.token);
+  if (p?.kind === 'openai-compatible') redactor.addSecret(p.api_key);
+  redactor.addSecret(config.git_auth.github_token);
+  redactor.addSecret(config.git_auth.gitlab_token);
+  redactor.addSecret(config.github_cli_pat);
+  for (const v of Object.values(config.env_vars)) redactor.addSecret(v);
 }

@@ -80,4 +80,5 @@ export function unbindSession(state: ManagerState, record: AgentRecord): void {
 export function clearIdleTimer(record: AgentRecord): void {
   if (record.idleTimer !== null) clearTimeout(record.idleTimer);
   record.idleTimer = null;
+  record.idleTimerMs = null;
 }

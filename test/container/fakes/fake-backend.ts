@@ -62,7 +62,10 @@ export class FakeServer implements KiloServerHandle {
   readonly url: string;
   readonly workdir: string;
   readonly env: Readonly<Record<string, string>>;
-  readonly sessions = new Map<string, FakeSession>();
+  /** The sessions of this server's kilo.db: shared by every server of the same `HOME`. */
+  readonly sessions: Map<string, FakeSession>;
+  /** Ids of the sessions this server created, in order. */
+  readonly createdIds: string[] = [];
   readonly client: KiloSessionClient;
   /** Calls that fail once each (an error, or an HTTP status turned into `KiloCallError`). */
   readonly failNext = new Map<FakeCall, Error | number>();
@@ -76,8 +79,18 @@ export class FakeServer implements KiloServerHandle {
   readonly #queue = new EventQueue();
   #seq = 0;
   #clock: () => number;
+  readonly #promptHold: () => Promise<void> | null;
 
-  constructor(id: number, opts: StartServerOptions, toolIds: string[], clock: () => number) {
+  constructor(
+    id: number,
+    opts: StartServerOptions,
+    toolIds: string[],
+    clock: () => number,
+    promptHold: () => Promise<void> | null = () => null,
+    db: Map<string, FakeSession> = new Map(),
+  ) {
+    this.#promptHold = promptHold;
+    this.sessions = db;
     this.url = `http://127.0.0.1:${40000 + id}`;
     this.workdir = opts.workdir;
     this.env = { ...opts.env };
@@ -87,9 +100,9 @@ export class FakeServer implements KiloServerHandle {
     this.client = this.#makeClient();
   }
 
-  /** The sessions' ids in creation order. */
+  /** The ids of the sessions this server created, in creation order. */
   get sessionIds(): string[] {
-    return [...this.sessions.keys()];
+    return [...this.createdIds];
   }
 
   events(): AsyncIterable<KiloEvent> {
@@ -169,10 +182,16 @@ export class FakeServer implements KiloServerHandle {
         this.#seq += 1;
         const s: FakeSession = { id: `ses_${this.url.slice(-5)}_${this.#seq}`, updatedAt: this.#clock(), prompts: [], aborted: 0, model: null };
         this.sessions.set(s.id, s);
+        this.createdIds.push(s.id);
         return view(s);
       },
       getSession: async (id) => (this.#check('getSession'), view(this.#session(id))),
-      promptAsync: async (id, input) => (this.#check('promptAsync'), this.#record(id, input)),
+      promptAsync: async (id, input) => {
+        this.#check('promptAsync');
+        const hold = this.#promptHold();
+        if (hold !== null) await hold;
+        this.#record(id, input);
+      },
       prompt: async (id, input) => (this.#check('prompt'), this.#record(id, input)),
       abort: async (id) => {
         this.#check('abort');
@@ -201,9 +220,13 @@ export class FakeKiloBackend implements KiloBackend {
   hold: Promise<void> | null = null;
   /** The next start fails with this error (after its delay). */
   failNextStart: Error | null = null;
+  /** When set, every `promptAsync` waits for it (a start held in `prompt_sent`). */
+  promptHold: Promise<void> | null = null;
   /** Called when a start begins (before its delay). */
   onStart: ((opts: StartServerOptions) => void) | null = null;
   startsBegun = 0;
+  /** kilo.db per agent `HOME`: a new server for the same home sees the earlier sessions. */
+  readonly dbs = new Map<string, Map<string, FakeSession>>();
   #ids = 0;
   #clock: () => number = () => Date.now();
 
@@ -230,7 +253,13 @@ export class FakeKiloBackend implements KiloBackend {
       throw err;
     }
     this.#ids += 1;
-    const server = new FakeServer(this.#ids, opts, toolIdsForEnv(opts.env), this.#clock);
+    const home = opts.env.HOME ?? opts.workdir;
+    let db = this.dbs.get(home);
+    if (db === undefined) {
+      db = new Map();
+      this.dbs.set(home, db);
+    }
+    const server = new FakeServer(this.#ids, opts, toolIdsForEnv(opts.env), this.#clock, () => this.promptHold, db);
     this.servers.push(server);
     return server;
   }

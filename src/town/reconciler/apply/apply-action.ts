@@ -134,9 +134,13 @@ export function applyAction(ctx: TownCtx, view: SqlTownView, input: ParsedAction
       ctx.sql.run(`UPDATE review_metadata SET last_poll_at = ? WHERE bead_id = ?`, iso(ctx.now), a.bead_id);
       ctx.effects.push({ kind: 'poll_pr', bead_id: a.bead_id });
       return 'applied';
-    case 'git_merge':
+    case 'git_merge': {
+      // A direct merge is an attempt like a dispatch: counted, so R3's cap and backoff apply.
+      const now = iso(ctx.now);
+      ctx.sql.run(`UPDATE beads SET dispatch_attempts = dispatch_attempts + 1, last_dispatch_attempt_at = ?, updated_at = ? WHERE bead_id = ?`, now, now, a.bead_id);
       ctx.effects.push({ kind: 'git_merge', bead_id: a.bead_id, request_id: a.request_id });
       return 'applied';
+    }
     case 'merge_pr': {
       const row = first(ctx.sql, `SELECT auto_merge_pending FROM review_metadata WHERE bead_id = ?`, a.bead_id);
       if (row === null || row.auto_merge_pending !== 1) return 'stale';
