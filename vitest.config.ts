@@ -1,7 +1,8 @@
 /**
- * Test projects: `unit` (node: pure modules, protocol snapshots, bench-free logic) and
- * `workers` (workerd via @cloudflare/vitest-pool-workers, the worker and its Durable Objects
- * under `wrangler.jsonc`'s `local` environment). `npm test` runs typecheck and both.
+ * Test projects: `unit` (node: pure modules, protocol snapshots, rules over node:sqlite),
+ * `container` (node: the control server with real child processes and real git in temp dirs)
+ * and `workers` (workerd via @cloudflare/vitest-pool-workers, the worker and its Durable
+ * Objects under `wrangler.jsonc`'s `local` environment). `npm test` runs typecheck and all.
  */
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
@@ -16,6 +17,16 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'container',
+          include: ['test/container/**/*.test.ts'],
+          environment: 'node',
+          // Real child processes (git, kilo serve) need more than the default 5 s.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {
