@@ -76,7 +76,9 @@ async function run(boot: BootEnv, secret: string, redactor: Redactor, log: Logge
   const wrappersDir = join(boot.dataRoot, 'bin');
   await writeCliWrappers(wrappersDir);
   const baseEnv: Readonly<Record<string, string | undefined>> = { ...process.env };
-  const pool = new ServerPool(new RealKiloBackend({ kiloBin: install.kiloBin, timings, log }), log);
+  const backend = new RealKiloBackend({ kiloBin: install.kiloBin, timings, log });
+  process.on('exit', () => backend.killAllSync());
+  const pool = new ServerPool(backend, log);
   const heartbeats = worker === null ? null : new Heartbeats(worker, timings, log, containerInstanceId);
   const manager = new ProcessManager({
     timings,

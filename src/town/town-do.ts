@@ -352,7 +352,8 @@ export class TownDO extends DurableObject<Env> {
 
   /** Called by the UserDO watchdog: re-arms a missing alarm (`reconciler.md` §2). */
   async healthCheck(): Promise<{ alarm_rearmed: boolean }> {
-    return healthCheck(this.sql, this.ctx.storage, (seconds) => Math.round((seconds * 1000) / this.thresholds.INTERVAL_DIVISOR));
+    // "At the right cadence": the delay a tick would choose now (active, PR watch or idle).
+    return healthCheck(this.sql, this.ctx.storage, () => computeCadence(new SqlTownView(this.sql, this.env.ENVIRONMENT === 'development'), this.clock.now(), this.thresholds).next_alarm_ms);
   }
 
   override async alarm(): Promise<void> {
@@ -369,8 +370,10 @@ export class TownDO extends DurableObject<Env> {
     const last = this.scheduler.lastTick;
     return this.read((sql) => {
       const view = new SqlTownView(sql, this.env.ENVIRONMENT === 'development');
+      // Before the first tick of this instance, the cadence a tick would choose now.
+      const cadence = last ?? computeCadence(view, this.clock.now(), this.thresholds);
       return {
-        alarm: { next_fire_at: alarm === null ? null : new Date(alarm).toISOString(), interval_ms: last?.next_alarm_ms ?? null, cadence: last?.cadence ?? computeCadence(view, this.clock.now(), this.thresholds).cadence },
+        alarm: { next_fire_at: alarm === null ? null : new Date(alarm).toISOString(), interval_ms: cadence.next_alarm_ms, cadence: cadence.cadence },
         ...statusSummary(sql),
         last_tick: last,
         draining: view.drain().draining,

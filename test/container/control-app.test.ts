@@ -39,7 +39,8 @@ const ROUTES: [string, string, unknown][] = [
 describe('control secret', () => {
   it.each(ROUTES)('%s %s → 401 without or with a wrong secret, with no side effect', async (method, path, body) => {
     const token = h.containerToken();
-    for (const headers of [{}, { [CONTROL_SECRET_HEADER]: 'wrong' }, { [CONTROL_SECRET_HEADER]: `${SECRET}x` }]) {
+    const variants: Record<string, string>[] = [{}, { [CONTROL_SECRET_HEADER]: 'wrong' }, { [CONTROL_SECRET_HEADER]: `${SECRET}x` }];
+    for (const headers of variants) {
       const res = await h.request(method, path, body, headers);
       expect(res.status).toBe(401);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unauthorized');

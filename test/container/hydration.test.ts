@@ -34,10 +34,10 @@ function mayorId(over: Partial<MayorIdResult> = {}): MayorIdResult {
 /** Holds `GET C/registry` until the returned release is called. */
 function holdRegistry(registry: Partial<Registry> = {}): () => void {
   const gate = deferred();
-  h.api.setResponse(REGISTRY_PATH, async (req) => {
-    if (req.method !== 'GET') return { data: { updated_at: new Date().toISOString() } };
+  h.api.setResponse(REGISTRY_PATH, async (req, c) => {
+    if (req.method !== 'GET') return c.json({ data: { updated_at: new Date().toISOString() } });
     await gate.promise;
-    return { data: { registry, updated_at: null } };
+    return c.json({ data: { registry, updated_at: null } });
   });
   return () => gate.resolve();
 }
@@ -138,6 +138,10 @@ describe('boot hydration', () => {
       expect(h.manager.agents.get(r.agent_id)?.token).not.toBe(r.agent_token);
     }
     expect(h.api.matching('/api/towns/*/container/mayor-id')).toHaveLength(0);
+    // The mayor resumes without replaying its last prompt: it reports waiting instead.
+    const mayorServer = h.backend.servers.find((s) => s.env.GASTOWN_AGENT_ROLE === 'mayor');
+    expect([...(mayorServer?.sessions.values() ?? [])].flatMap((s) => s.prompts)).toEqual([]);
+    await h.api.waitFor((r) => r.path.endsWith(`/agents/${MAYOR}/waiting`));
     const put = await h.api.waitFor((r) => r.method === 'PUT' && r.path.endsWith('/registry'));
     expect(((put.body as { registry: Registry }).registry.agents ?? []).length).toBeGreaterThan(0);
     expect(h.manager.deps.liveConfig.version).toBe(7);
@@ -222,11 +226,8 @@ describe('mayor prewarm', () => {
   it('never keeps a prewarmed server without the mayor tools', async () => {
     h = await makeHarness();
     h.api.setMayorId(mayorId());
-    const orig = h.backend.startServer.bind(h.backend);
-    h.backend.startServer = async (opts) => {
-      const s = await orig(opts);
-      (s as { toolIds: string[] }).toolIds = ['bash'];
-      return s;
+    h.backend.onCreated = (s) => {
+      s.toolIds = ['bash'];
     };
     await h.hydrate();
     expect(h.backend.live()).toHaveLength(0);

@@ -114,8 +114,8 @@ export async function makeHarness(opts: { timings?: Partial<Timings>; containerT
     lines,
     msgs,
     containerToken: () => stored,
-    request: (method, path, body, headers = { [CONTROL_SECRET_HEADER]: SECRET }) =>
-      app.request(path, {
+    request: async (method, path, body, headers = { [CONTROL_SECRET_HEADER]: SECRET }) =>
+      await app.request(path, {
         method,
         headers: { 'content-type': 'application/json', ...headers },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),

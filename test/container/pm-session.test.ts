@@ -3,6 +3,8 @@
  * message queueing, nudges, the idle timer and its completion report, the mayor's waiting report,
  * a server that dies, model hot-swap (keeping the session) and `/sync-config` restarts.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/control.ts';
 import type { Nudge } from '../../src/protocol/api.ts';
@@ -216,6 +218,8 @@ describe('model hot-swap', () => {
     expect(stale).toEqual({ applied: false, version: 3, restarts_scheduled: 0 });
     const same = await dataOf(await h.request('POST', '/sync-config', { config: liveConfig({ version: 4, git_auth: { github_token: 'ghp_rotated_0004' } }) }));
     expect(same).toEqual({ applied: true, version: 4, restarts_scheduled: 0 });
+    // A rotated git token reaches the running agent through its token file (the gh wrapper reads it).
+    expect(await readFile(join(h.root, 'agents', AGENT, 'cred', 'github-token'), 'utf8')).toBe('ghp_rotated_0004');
     const changed = await dataOf(await h.request('POST', '/sync-config', { config: liveConfig({ version: 5, provider: { kind: 'kilo', token: 'kilo-token-rotated-5555' } }) }));
     expect(changed).toEqual({ applied: true, version: 5, restarts_scheduled: 1 });
     while (!server.closed) await settle();

@@ -113,11 +113,8 @@ describe('start', () => {
   });
 
   it('fails with plugin_tools_missing when the marker tool is absent, and drops the defective server', async () => {
-    const orig = h.backend.startServer.bind(h.backend);
-    h.backend.startServer = async (opts) => {
-      const s = await orig(opts);
-      (s as { toolIds: string[] }).toolIds = ['bash'];
-      return s;
+    h.backend.onCreated = (s) => {
+      s.toolIds = ['bash'];
     };
     const res = await h.request('POST', '/agents/start', polecatRequest());
     expect(res.status).toBe(500);
@@ -137,12 +134,7 @@ describe('start', () => {
   });
 
   it('maps a provider 429 on the first prompt to rate_limited with an action', async () => {
-    const orig = h.backend.startServer.bind(h.backend);
-    h.backend.startServer = async (opts) => {
-      const s = await orig(opts);
-      (s as { failNext: Map<string, number> }).failNext.set('promptAsync', 429);
-      return s;
-    };
+    h.backend.onCreated = (s) => s.failNext.set('promptAsync', 429);
     const res = await h.request('POST', '/agents/start', polecatRequest());
     const body = (await res.json()) as { error: { details: Record<string, unknown> } };
     expect(body.error.details).toMatchObject({ phase: 'prompt_sent', status: 429, error_type: 'rate_limited', action: 'retry_later' });
@@ -150,13 +142,8 @@ describe('start', () => {
   });
 
   it('retries session creation once on a fresh server after deleting a stale kilo.db', async () => {
-    const orig = h.backend.startServer.bind(h.backend);
-    let n = 0;
-    h.backend.startServer = async (opts) => {
-      const s = await orig(opts);
-      n += 1;
-      if (n === 1) (s as { failNext: Map<string, number> }).failNext.set('createSession', 500);
-      return s;
+    h.backend.onCreated = (s) => {
+      if (h.backend.servers.length === 1) s.failNext.set('createSession', 500);
     };
     const res = await h.request('POST', '/agents/start', polecatRequest());
     expect(res.status).toBe(201);
@@ -166,12 +153,9 @@ describe('start', () => {
   });
 
   it('the mayor resumes its newest session, writes AGENTS.md and the dashboard context, and waits without a prompt', async () => {
-    const orig = h.backend.startServer.bind(h.backend);
-    h.backend.startServer = async (opts) => {
-      const s = await orig(opts);
-      (s as { seedSession: (id: string, at: number) => void }).seedSession('ses_old', 1);
-      (s as { seedSession: (id: string, at: number) => void }).seedSession('ses_newest', 5);
-      return s;
+    h.backend.onCreated = (s) => {
+      s.seedSession('ses_old', 1);
+      s.seedSession('ses_newest', 5);
     };
     const res = await h.request('POST', '/agents/start', mayorRequest({ system_prompt: 'You are the mayor.', dashboard_context: 'viewing beads' }));
     expect(res.status).toBe(201);

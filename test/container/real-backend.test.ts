@@ -79,7 +79,7 @@ describe('RealKiloBackend', () => {
   });
 
   it('gives up at serverListenTimeoutMs and leaves no process behind', async () => {
-    const start = backend({ serverListenTimeoutMs: 300 }).startServer({ workdir: dir, env: env('silent'), signal: new AbortController().signal });
+    const start = backend({ serverListenTimeoutMs: 2000 }).startServer({ workdir: dir, env: env('silent'), signal: new AbortController().signal });
     await expect(start).rejects.toThrow(/did not report listening/);
     expect(await alive(await grandchildPid())).toBe(false);
   });

@@ -63,7 +63,7 @@ export function createControlApp(deps: ControlAppDeps): Hono {
       uptime_ms: Math.max(0, now() - deps.startedAt),
       hydrated: gate.hydrated,
       draining: manager.draining,
-      agents: stats.agents,
+      agents: stats.activeAgents,
       servers: stats.servers,
       mayor_ready_at: manager.mayorReadyAt,
       container_instance_id: deps.containerInstanceId,

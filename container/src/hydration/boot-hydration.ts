@@ -7,7 +7,7 @@
 import { DrainStatus, RegistryGetResult } from '../../../src/protocol/container.ts';
 import type { ContainerReady } from '../../../src/protocol/container.ts';
 import { Registry } from '../../../src/protocol/control.ts';
-import type { RegistryAgent } from '../../../src/protocol/control.ts';
+import type { RegistryAgent, StartAgentRequest } from '../../../src/protocol/control.ts';
 import type { Logger } from '../redact.ts';
 import type { Timings } from '../timings.ts';
 import type { AgentCredentials, WorkerClient } from '../worker-client.ts';
@@ -107,13 +107,23 @@ async function resumeAgent(deps: BootHydrationDeps, agent: RegistryAgent): Promi
   try {
     await worker.renewAgentToken(creds);
     manager.deps.redactor.addSecret(token);
-    await manager.start({ ...agent.request, agent_token: token });
+    await manager.start(resumeRequest(agent.request, token));
     log.info('hydration.agent_resumed', { agent_id: agent.agent_id, role: agent.role });
   } catch (err) {
     const reason = manager.deps.redactor.redact(`resume failed: ${errorText(err)}`).slice(0, 1024);
     log.warn('hydration.agent_resume_failed', { agent_id: agent.agent_id, role: agent.role, error: reason });
     void manager.deps.reports.completed(creds, { status: 'failed', reason });
   }
+}
+
+/** The stored request with the renewed token; the mayor resumes its session without replaying its last prompt. */
+function resumeRequest(stored: StartAgentRequest, token: string): StartAgentRequest {
+  const request: StartAgentRequest = { ...stored, agent_token: token };
+  if (request.role === 'mayor') {
+    delete request.prompt;
+    delete request.dashboard_context;
+  }
+  return request;
 }
 
 /** `GET C/drain-status`; when the town is draining, `POST C/ready {nonce, container_instance_id}` once. */

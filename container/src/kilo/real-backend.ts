@@ -88,8 +88,22 @@ async function* streamEvents(client: KiloClient, stop: AbortSignal): AsyncGenera
 /** `kilo serve` children spawned directly (`container.md` §5.1). */
 export class RealKiloBackend implements KiloBackend {
   readonly #opts: RealKiloBackendOptions;
+  /** Children not yet exited, for `killAllSync`. */
+  readonly #children = new Set<ChildProcess>();
   constructor(opts: RealKiloBackendOptions) {
     this.#opts = opts;
+  }
+
+  /** KILLs every live server's process group at once (process `exit`: detached groups would outlive us). */
+  killAllSync(): void {
+    for (const child of this.#children) {
+      if (child.pid === undefined) continue;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
   }
 
   async startServer({ workdir, env, signal }: StartServerOptions): Promise<KiloServerHandle> {
@@ -106,6 +120,8 @@ export class RealKiloBackend implements KiloBackend {
     child.stdout?.on('data', (c: Buffer) => output.append(c.toString('utf8')));
     child.stderr?.on('data', (c: Buffer) => output.append(c.toString('utf8')));
     const exited = childExited(child);
+    this.#children.add(child);
+    void exited.then(() => this.#children.delete(child));
     const close = (): Promise<void> => killProcessGroup(child, exited, timings.serverCloseGraceMs);
     let url: string;
     try {

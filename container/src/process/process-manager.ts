@@ -16,29 +16,28 @@ import type {
 } from '../../../src/protocol/control.ts';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fs-atomic.ts';
-import { CRED_DIR_ENV, writeAgentTokenFiles } from '../env/cli-wrappers.ts';
-import { agentCredDir } from '../layout.ts';
 import type { KiloEvent } from '../kilo/backend.ts';
 import { eventSessionId } from '../kilo/backend.ts';
 import { MESSAGE_QUEUE_MAX, isLive, toView } from './agent-record.ts';
 import type { AgentRecord } from './agent-record.ts';
 import { finishRecord } from './agent-exit.ts';
 import { AbortReason, AgentNotFound, NotMayor, NotRunning, QueueFull, StartupAborted } from './errors.ts';
-import { isBuildError } from './env-builder.ts';
+import { syncLiveConfig } from './config-sync.ts';
 import { EventRings } from './event-ring.ts';
 import type { RingEvent } from './event-ring.ts';
 import { armIdleTimer, handleIdle, idleDelay, promptNow } from './idle.ts';
-import { gitAuthChanged, learnConfigSecrets } from './live-config.ts';
+import { learnConfigSecrets } from './live-config.ts';
 import { AgentLocks } from './locks.ts';
 import type { ManagerDeps, ManagerState } from './manager-context.ts';
 import { clearIdleTimer } from './manager-context.ts';
 import { buildSwapEnv, swapServer } from './model-swap.ts';
 import type { PooledServer, ServerListener } from './server-pool.ts';
-export type { StartOutcome } from './start-agent.ts';
 import { applyEvent } from './session-events.ts';
 import { startLocked } from './start-agent.ts';
 import type { StartOutcome } from './start-agent.ts';
 import { errorText } from './worker-reports.ts';
+
+export type { StartOutcome } from './start-agent.ts';
 
 /** Counts for `/health` and the memory log. */
 export interface ManagerStats {
@@ -66,6 +65,7 @@ export class ProcessManager implements ManagerState, ServerListener {
     deps.pool.setListener(this);
   }
 
+  /** True while the container drains (starts are refused). */
   get draining(): boolean {
     return this.#draining;
   }
@@ -75,6 +75,7 @@ export class ProcessManager implements ManagerState, ServerListener {
     return this.#mayorReadyAt;
   }
 
+  /** Notes that a mayor server is ready now (prewarm complete or mayor started). */
   markMayorReady(): void {
     this.#mayorReadyAt = new Date().toISOString();
   }
@@ -84,6 +85,7 @@ export class ProcessManager implements ManagerState, ServerListener {
     this.#onRegistryChange = cb;
   }
 
+  /** The set of live agents may have changed: schedules the registry PUT. */
   registryChanged(): void {
     this.#onRegistryChange();
   }
@@ -97,6 +99,7 @@ export class ProcessManager implements ManagerState, ServerListener {
     }
   }
 
+  /** Record, live-agent and server counts. */
   stats(): ManagerStats {
     const records = [...this.agents.values()];
     return { agents: records.length, activeAgents: records.filter(isLive).length, servers: this.deps.pool.size };
@@ -110,11 +113,13 @@ export class ProcessManager implements ManagerState, ServerListener {
     return { config: this.deps.liveConfig.current, agents };
   }
 
+  /** The agent's view, or null when unknown (never waits). */
   status(agentId: string): AgentView | null {
     const r = this.agents.get(agentId);
     return r === undefined ? null : toView(r);
   }
 
+  /** The agent's ring-buffer events above `after`. */
   events(agentId: string, after?: number): RingEvent[] {
     return this.rings.after(agentId, after);
   }
@@ -215,29 +220,10 @@ export class ProcessManager implements ManagerState, ServerListener {
 
   /** §2 `/sync-config`. */
   async syncConfig(config: ContainerConfig): Promise<SyncConfigResult> {
-    const before = this.deps.liveConfig.current;
-    const applied = this.applyLiveConfig(config);
-    let restarts = 0;
-    if (applied) {
-      const authChanged = gitAuthChanged(before, config);
-      for (const record of this.agents.values()) {
-        if (record.status !== 'running' || record.built === null) continue;
-        const built = await this.deps.envBuilder.build(record.request, config);
-        if (isBuildError(built)) continue;
-        if (authChanged) {
-          const credDir = built.env[CRED_DIR_ENV] ?? agentCredDir(this.deps.envBuilder.paths.root, record.agentId);
-          await writeAgentTokenFiles(credDir, built.env).catch((err: unknown) => this.deps.log.warn('agent.token_files_failed', { agent_id: record.agentId, error: errorText(err) }));
-        }
-        if (built.configContent === record.built.configContent) continue;
-        record.restartAtIdle = true;
-        restarts += 1;
-        if (!record.busy) void this.#idleWork(record);
-      }
-      if (authChanged && this.deps.onGitAuthChanged !== undefined) {
-        await this.deps.onGitAuthChanged(config).catch((err: unknown) => this.deps.log.warn('config.git_auth_rewrite_failed', { error: errorText(err) }));
-      }
-    }
-    return { applied, version: this.deps.liveConfig.version, restarts_scheduled: restarts };
+    return syncLiveConfig(this, config, {
+      apply: (c) => this.applyLiveConfig(c),
+      restartNow: (record) => void this.#idleWork(record),
+    });
   }
 
   /** Applies a config as the live config (if its version is ≥) and teaches the redactor its secrets. */
@@ -254,6 +240,7 @@ export class ProcessManager implements ManagerState, ServerListener {
 
   // ------------------------------------------------------------------ events
 
+  /** Routes one server event to the agent whose session it names (pool listener). */
   onEvent(server: PooledServer, event: KiloEvent): void {
     const sessionId = eventSessionId(event) ?? server.liveSessionId;
     if (sessionId === null) return;
@@ -273,6 +260,7 @@ export class ProcessManager implements ManagerState, ServerListener {
     if (event.type === 'session.idle') void this.#idleWork(record);
   }
 
+  /** A server's stream ended unexpectedly: its running agent fails with `server exited` (reported). */
   onServerLost(server: PooledServer): void {
     for (const record of this.agents.values()) {
       if (record.server !== server || record.status !== 'running') continue;

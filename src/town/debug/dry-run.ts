@@ -5,7 +5,7 @@
  * events, in order, to the current state.
  */
 import type { TownCtx } from '../context.ts';
-import { placeholders, str } from '../db/sql.ts';
+import { chunk, num, placeholders, str, type SqlRow } from '../db/sql.ts';
 import { iso } from '../db/clock.ts';
 import { rowToInboxEvent } from '../events/town-events.ts';
 import { Action, type ParsedAction } from '../reconciler/actions.ts';
@@ -56,13 +56,18 @@ export function dryRun(ctx: TownCtx, cfg: ReconcileConfig): DryRunResult {
   });
 }
 
+/** The processed events among `ids` (up to 500: bound in chunks, style §5), in (created_at, rowid) order. */
+function processedByIds(ctx: TownCtx, ids: readonly string[]): SqlRow[] {
+  const found = chunk([...new Set(ids)]).flatMap((part) =>
+    ctx.sql.all(`SELECT rowid AS replay_order, * FROM town_events WHERE event_id IN (${placeholders(part.length)}) AND processed_at IS NOT NULL`, ...part),
+  );
+  return found.sort((a, b) => str(a, 'created_at').localeCompare(str(b, 'created_at')) || num(a, 'replay_order') - num(b, 'replay_order'));
+}
+
 export type ReplayRequest = { from: string; to: string } | { event_ids: string[] };
 
 export function replayEvents(ctx: TownCtx, cfg: ReconcileConfig, req: ReplayRequest): { replayed: number; events: { event_id: string; actions: ParsedAction[]; warning?: string; error?: string }[] } {
-  const rows =
-    'event_ids' in req
-      ? ctx.sql.all(`SELECT * FROM town_events WHERE event_id IN (${placeholders(req.event_ids.length)}) AND processed_at IS NOT NULL ORDER BY created_at, rowid`, ...req.event_ids)
-      : ctx.sql.all(`SELECT * FROM town_events WHERE processed_at IS NOT NULL AND created_at >= ? AND created_at < ? ORDER BY created_at, rowid`, iso(Date.parse(req.from)), iso(Date.parse(req.to)));
+  const rows = 'event_ids' in req ? processedByIds(ctx, req.event_ids) : ctx.sql.all(`SELECT * FROM town_events WHERE processed_at IS NOT NULL AND created_at >= ? AND created_at < ? ORDER BY created_at, rowid`, iso(Date.parse(req.from)), iso(Date.parse(req.to)));
   return rolledBack(ctx, () => {
     const view = new SqlTownView(ctx.sql, ctx.development);
     const events = rows.map((row) => {

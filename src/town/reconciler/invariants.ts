@@ -5,6 +5,7 @@
  */
 import type { ReconcileConfig } from './types.ts';
 import type { TownView } from './view.ts';
+import { intervals } from './cadence.ts';
 
 export type InvariantId = 'I1' | 'I2' | 'I3' | 'I4' | 'I5' | 'I6' | 'I7' | 'I8' | 'I9' | 'I10';
 
@@ -16,7 +17,8 @@ export interface Violation {
 
 export function checkInvariants(view: TownView, now: number, cfg: ReconcileConfig): Violation[] {
   const t = cfg.thresholds;
-  const tickMs = view.config().alarm.active_interval_seconds * 1000;
+  // "One tick": the town's active interval after the timing profile (as the cadence uses it).
+  const tickMs = intervals(view, t).active;
   const out: Violation[] = [];
   const agents = view.agents();
 

@@ -53,7 +53,7 @@ export function redactError(message: string): string {
   return message
     .replace(/:\/\/[^/@\s]+@/g, '://***@')
     .replace(/\b(eyJ[\w-]+\.[\w-]+\.[\w-]+)\b/g, '****')
-    .replace(/\b(gh[pousr]_[A-Za-z0-9]{8,}|glpat-[\w-]{8,}|sk-[\w-]{8,})\b/g, (m) => `****${m.slice(-4)}`)
+    .replace(/\b(gh[pousr]_[A-Za-z0-9]{8,}|github_pat_\w{8,}|glpat-[\w-]{8,}|sk-[\w-]{8,})\b/g, (m) => `****${m.slice(-4)}`)
     .slice(0, 1000);
 }
 
@@ -116,7 +116,7 @@ export function drainReconcileApply(ctx: TownCtx, cfg: ReconcileConfig, opts: { 
       const dead = recordFailure(ctx.sql, event.event_id, message, ctx.now, t.EVENT_MAX_ATTEMPTS);
       if (dead) {
         stats.events_dead_lettered += 1;
-        alerts.push({ kind: 'dead_letter', message: `${event.event_type}: ${message}`, id: event.event_id });
+        alerts.push({ kind: 'dead_letter', message: redactError(`${event.event_type}: ${message}`), id: event.event_id });
       }
     }
     reports.push(report);

@@ -222,6 +222,8 @@ export class FakeKiloBackend implements KiloBackend {
   failNextStart: Error | null = null;
   /** When set, every `promptAsync` waits for it (a start held in `prompt_sent`). */
   promptHold: Promise<void> | null = null;
+  /** Called with each new server before `startServer` returns it (to change tools, queue failures…). */
+  onCreated: ((server: FakeServer) => void) | null = null;
   /** Called when a start begins (before its delay). */
   onStart: ((opts: StartServerOptions) => void) | null = null;
   startsBegun = 0;
@@ -261,6 +263,7 @@ export class FakeKiloBackend implements KiloBackend {
     }
     const server = new FakeServer(this.#ids, opts, toolIdsForEnv(opts.env), this.#clock, () => this.promptHold, db);
     this.servers.push(server);
+    this.onCreated?.(server);
     return server;
   }
 }

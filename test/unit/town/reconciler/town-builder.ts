@@ -254,4 +254,45 @@ export class TownBuilder {
     this.sql.run(`UPDATE convoy_metadata SET total_beads = ?, closed_beads = ?, failed_beads = ? WHERE bead_id = ?`, counts.total, counts.closed, counts.failed, convoyId);
     return this;
   }
+
+  // ---------------------------------------------------------------- tick shell tests (added)
+
+  /** A `town_events` row as it would stand after inserts and drains (times epoch ms). */
+  event(seed: {
+    type?: string;
+    agent_id?: string | null;
+    bead_id?: string | null;
+    payload?: Record<string, unknown>;
+    dedupe_key?: string | null;
+    created_at?: number;
+    processed_at?: number | null;
+    retry_count?: number;
+    last_error?: string | null;
+    dead_lettered_at?: number | null;
+  } = {}): string {
+    const id = crypto.randomUUID();
+    this.sql.run(
+      `INSERT INTO town_events (event_id, event_type, agent_id, bead_id, payload, dedupe_key, created_at, processed_at, retry_count, last_error, dead_lettered_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      id,
+      seed.type ?? 'nudge_sent',
+      seed.agent_id ?? null,
+      seed.bead_id ?? null,
+      JSON.stringify(seed.payload ?? { nudge_id: crypto.randomUUID(), ok: false }),
+      seed.dedupe_key ?? null,
+      iso(seed.created_at ?? T0),
+      iso(seed.processed_at),
+      seed.retry_count ?? 0,
+      seed.last_error ?? null,
+      iso(seed.dead_lettered_at),
+    );
+    return id;
+  }
+
+  /** Overwrites columns of one row (`bead_id`-keyed tables); times must already be ISO text. */
+  setColumns(table: 'beads' | 'agent_metadata' | 'convoy_metadata' | 'review_metadata', beadId: string, columns: Record<string, string | number | null>): this {
+    const keys = Object.keys(columns);
+    this.sql.run(`UPDATE ${table} SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE bead_id = ?`, ...keys.map((k) => columns[k] ?? null), beadId);
+    return this;
+  }
 }
