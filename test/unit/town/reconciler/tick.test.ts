@@ -169,6 +169,7 @@ describe('phases', () => {
       if (intent.kind === 'dispatch') seen.run_agent = b.view().agent(intent.agent_id);
     };
     const outcome = await tick(deps);
+    expect(b.sql.transaction(() => inTransaction(b.sql))).toBe(true); // the probe itself works
     expect(executor.observed).toEqual([[working]]);
     expect(executor.log).toEqual(['observe', 'run:dispatch']);
     const intent = executor.ran[0];
