@@ -1,15 +1,31 @@
 /**
  * Credential checks, one per scope (`http-api.md` §2): read the bearer token, verify it with the
  * town's secret and the pinned algorithm, and attach the caller. A token of the wrong scope is a
- * 401 `wrong_scope`. Ownership and path binding are checked afterwards by the scope step.
+ * 401 `wrong_scope`; the renewal kinds accept a token up to 24 h past its `exp` (§2 rule 4).
+ * Ownership and path binding are checked afterwards by the scope step (`token-scope.ts`).
  */
 import type { Context } from 'hono';
 import { readBearer } from '../auth/bearer.ts';
 import { verifyToken } from '../auth/jwt.ts';
+import { RENEWAL_GRACE_MS } from '../auth/mint.ts';
 import type { AppEnv, Caller } from './app-env.ts';
 import { Forbidden } from '../errors.ts';
 
-export type AuthKind = 'none' | 'user' | 'user-town' | 'admin-town';
+/**
+ * What a route accepts: `agent` (an agent token bound to the path), `agent-renewal` (the same,
+ * expired ≤ 24 h accepted), `container` / `container-renewal` (the town's container token), and
+ * `agent-or-container` (`refresh-git-token`: an agent of the rig, the mayor, or the container).
+ */
+export type AuthKind =
+  | 'none'
+  | 'user'
+  | 'user-town'
+  | 'admin-town'
+  | 'agent'
+  | 'agent-renewal'
+  | 'container'
+  | 'container-renewal'
+  | 'agent-or-container';
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -25,11 +41,25 @@ async function authenticateAdmin(c: Context<AppEnv>, now: number): Promise<Calle
   return { kind: 'admin', sub: claims.sub };
 }
 
+/** Agent and container credentials; the renewal kinds allow the grace period of §2 rule 4. */
+async function authenticateMachine(token: string, secret: string, auth: 'agent' | 'agent-renewal' | 'container' | 'container-renewal' | 'agent-or-container', now: number): Promise<Caller> {
+  const grace = auth === 'agent-renewal' || auth === 'container-renewal' ? { allowExpiredForMs: RENEWAL_GRACE_MS } : {};
+  if (auth === 'agent' || auth === 'agent-renewal') {
+    return { kind: 'agent', claims: await verifyToken(token, secret, { now, expectedScope: 'agent', ...grace }) };
+  }
+  if (auth === 'container' || auth === 'container-renewal') {
+    return { kind: 'container', claims: await verifyToken(token, secret, { now, expectedScope: 'container', ...grace }) };
+  }
+  const claims = await verifyToken(token, secret, { now, expectedScope: ['agent', 'container'] });
+  return claims.scope === 'agent' ? { kind: 'agent', claims } : { kind: 'container', claims };
+}
+
 /** Verifies the credential the route needs and returns the caller. */
 export async function authenticate(c: Context<AppEnv>, auth: AuthKind, now: number): Promise<Caller> {
   if (auth === 'none') return { kind: 'none' };
   if (auth === 'admin-town') return authenticateAdmin(c, now);
   const token = readBearer(c.req.header('Authorization'));
+  if (auth !== 'user' && auth !== 'user-town') return authenticateMachine(token, c.env.GASTOWN_JWT_SECRET, auth, now);
   const claims = await verifyToken(token, c.env.GASTOWN_JWT_SECRET, { now, expectedScope: 'user' });
   return { kind: 'user', sub: claims.sub, admin: claims.admin === true };
 }

@@ -13,6 +13,8 @@ import { RATE_RULES, rateKey, type RateRuleName, type RateScope } from '../rate-
 import { unwrap } from '../town/rpc-result.ts';
 import type { AppEnv } from './app-env.ts';
 import { authenticate, type AuthKind } from './authenticate.ts';
+import { checkTokenScope } from './token-scope.ts';
+import type { AgentRole } from '../protocol/common.ts';
 import { townStub } from './town-stub.ts';
 import { jsonBody, parseJsonBody, queryOf } from './validation.ts';
 
@@ -27,6 +29,8 @@ export interface RouteOptions<B extends z.ZodType | undefined, Q extends z.ZodTy
   query?: Q;
   bodyLimit?: number;
   rateLimit?: { rule: RateRuleName; scope: RateScope };
+  /** Agent routes: the roles allowed (any other is a 403); absent = every role. */
+  roles?: readonly AgentRole[];
 }
 
 export interface RouteEntry {
@@ -76,6 +80,7 @@ function guard(method: Method, pattern: string, opts: RouteOptions<z.ZodType | u
       const tags = c.get('tags');
       tags.caller_kind = caller.kind;
       if (caller.kind === 'user' || caller.kind === 'admin') tags.caller_id = caller.sub;
+      if (caller.kind === 'agent') tags.caller_id = caller.claims.agentId.toLowerCase();
       for (const [name, value] of Object.entries(c.req.param() as Record<string, string>)) {
         if (name.endsWith('Id') && !UUID_PATTERN.test(value)) {
           throw new BadRequest('invalid_id', `The path parameter ${name} must be a UUID.`, { param: name });
@@ -91,8 +96,10 @@ function guard(method: Method, pattern: string, opts: RouteOptions<z.ZodType | u
         const check = await townStub(c.env, pathId(c, 'townId')).authorize('');
         if (check === 'not_found') throw new NotFound('town', pathId(c, 'townId'));
       }
+      await checkTokenScope(c, opts.auth, caller, opts.roles);
       if (opts.rateLimit !== undefined) {
-        const id = opts.rateLimit.scope === 'user' && caller.kind === 'user' ? caller.sub : pathId(c, 'townId');
+        const scope = opts.rateLimit.scope;
+        const id = scope === 'user' && caller.kind === 'user' ? caller.sub : scope === 'agent' ? pathId(c, 'agentId') : pathId(c, 'townId');
         const key = rateKey(opts.rateLimit.scope, id, opts.rateLimit.rule);
         unwrap(await townStub(c.env, pathId(c, 'townId')).checkRateLimit(key, RATE_RULES[opts.rateLimit.rule]));
       }

@@ -55,8 +55,19 @@ import { TickScheduler } from './alarm/scheduler.ts';
 import { thresholdsFor, type Thresholds } from './reconciler/constants.ts';
 import { UnavailableExecutor, type EffectExecutor, runEffects } from './reconciler/effects.ts';
 import type { TickDeps } from './reconciler/tick.ts';
+import type { Violation } from './reconciler/invariants.ts';
 import { insertTownEvent, type NewTownEvent } from './events/town-events.ts';
 import { reportError } from '../observability/sentry.ts';
+import type { AgentEventInput, Heartbeat } from '../protocol/agent.ts';
+import type { ContainerEviction, ContainerReady, MergeResultReport } from '../protocol/container.ts';
+import type { JsonObject } from '../protocol/common.ts';
+import { requireLiveAgent } from './reports/agent-access.ts';
+import { recordHeartbeat } from './reports/heartbeat.ts';
+import { listAgentEvents, recordAgentEvents } from './reports/agent-events.ts';
+import { recordAgentFact, type AgentFact } from './reports/agent-facts.ts';
+import { getRegistry, putRegistry } from './reports/registry.ts';
+import { containerReady, drainStatus, startDrain } from './reports/drain.ts';
+import { recordMergeResult } from './reports/merge-result.ts';
 
 type Page = { limit: number; cursor?: string | undefined };
 
@@ -75,7 +86,10 @@ export class TownDO extends DurableObject<Env> {
     this.sql = durableObjectSql(ctx.storage);
     this.scheduler = new TickScheduler(ctx.storage, () => this.tickDeps());
     this.live = new LiveHub(ctx, this.sql, env.ENVIRONMENT === 'development');
-    this.scheduler.onTick = () => this.live.broadcastChanges();
+    this.scheduler.onTick = (outcome) => {
+      this.live.broadcastChanges();
+      this.reportViolations(outcome.violations);
+    };
     void ctx.blockConcurrencyWhile(async () => {
       migrate(this.sql, iso(this.clock.now()));
     });
@@ -104,6 +118,19 @@ export class TownDO extends DurableObject<Env> {
     const town = findTown(this.sql);
     const seconds = town === null ? 5 : town.config.alarm.active_interval_seconds;
     return Math.max(250, Math.round((seconds * 1000) / this.thresholds.INTERVAL_DIVISOR));
+  }
+
+  /** Last Sentry report per invariant: at most one per (town, invariant) per hour (`reconciler.md` §7). */
+  private readonly violationReportedAt = new Map<string, number>();
+
+  private reportViolations(violations: Violation[]): void {
+    const now = Date.now();
+    for (const v of violations) {
+      const last = this.violationReportedAt.get(v.invariant);
+      if (last !== undefined && now - last < this.thresholds.VIOLATION_REPORT_MS) continue;
+      this.violationReportedAt.set(v.invariant, now);
+      reportError({ dsn: this.env.SENTRY_DSN, environment: this.env.ENVIRONMENT, release: this.env.GASTOWN_VERSION, tags: { invariant: v.invariant, town_id: findTown(this.sql)?.id ?? '' }, error: new Error(`invariant ${v.invariant}: ${v.detail}`) });
+    }
   }
 
   /** Pulls the alarm to now (new events, new ready work). */
@@ -438,4 +465,42 @@ export class TownDO extends DurableObject<Env> {
   override async webSocketClose(ws: WebSocket): Promise<void> {
     this.live.onClose(ws);
   }
+
+  // ---- agent and container reports (begin)
+  // Agent-token (P) and container-token (C) routes, the mayor routes (`http-api.md` §4.3–4.5).
+
+  async requireLiveAgent(agentId: string, rigId: string) {
+    return this.read((sql) => requireLiveAgent(sql, agentId, rigId));
+  }
+  async heartbeat(agentId: string, dispatchId: string | null, body: Heartbeat) {
+    return this.write(`agent:${agentId}`, (ctx) => recordHeartbeat(ctx, agentId, dispatchId, body, this.thresholds.DRAIN_MAX_MS), { kick: (o) => o.kicked });
+  }
+  async appendAgentEvents(agentId: string, events: AgentEventInput[]) {
+    return capture(() => recordAgentEvents(this.sql, this.live, agentId, events));
+  }
+  async listAgentEvents(agentId: string, page: Page) {
+    return this.read((sql) => listAgentEvents(sql, agentId, page));
+  }
+  async reportAgentFact(agentId: string, dispatchId: string | null, fact: AgentFact) {
+    return this.write(`agent:${agentId}`, (ctx) => recordAgentFact(ctx, agentId, dispatchId, fact), { kick: true });
+  }
+  async getRegistry() {
+    return this.read((sql) => getRegistry(sql));
+  }
+  async putRegistry(registry: JsonObject) {
+    return this.write('system', (ctx) => putRegistry(ctx.sql, registry, ctx.now));
+  }
+  async containerEviction(body: ContainerEviction) {
+    return this.write('system', (ctx) => startDrain(ctx, body), { kick: true });
+  }
+  async containerReady(body: ContainerReady) {
+    return this.write('system', (ctx) => containerReady(ctx, body), { kick: true });
+  }
+  async drainStatus() {
+    return this.read((sql) => drainStatus(sql, this.clock.now(), this.thresholds.DRAIN_MAX_MS));
+  }
+  async mergeResult(report: MergeResultReport) {
+    return this.write('system', (ctx) => recordMergeResult(ctx, report), { kick: (r) => r.inserted });
+  }
+  // ---- agent and container reports (end)
 }

@@ -4,7 +4,8 @@
  * the tools check, git auth on cache hits, stop.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentView } from '../../src/protocol/control.ts';
 import { AGENT, DISPATCH, MAYOR, liveConfig, mayorRequest, polecatRequest } from './fixtures.ts';
@@ -38,6 +39,20 @@ describe('start', () => {
       .matching('/api/towns/*/container/events', 'POST')
       .map((r) => (r.body as { events: { label: string }[] }).events[0]?.label);
     expect(labels).toEqual(expect.arrayContaining(['git', 'db_hydrated', 'sdk_ready', 'tools_check', 'session_created', 'prompt_sent']));
+  });
+
+  it('db_hydrated writes the stored kilo.db snapshot (stale WAL files removed) before the server starts', async () => {
+    const home = join(h.root, 'agents', AGENT, 'home', '.local', 'share', 'kilo');
+    await mkdir(home, { recursive: true });
+    await writeFile(join(home, 'kilo.db-wal'), 'stale');
+    h.api.snapshots.set(AGENT, new Uint8Array([1, 2, 3, 4]));
+    let dbAtSpawn: Buffer | null = null;
+    h.backend.onStart = () => {
+      dbAtSpawn = readFileSync(join(home, 'kilo.db'));
+    };
+    expect((await h.request('POST', '/agents/start', polecatRequest())).status).toBe(201);
+    expect([...(dbAtSpawn ?? [])]).toEqual([1, 2, 3, 4]);
+    await expect(readFile(join(home, 'kilo.db-wal'))).rejects.toThrow();
   });
 
   it('two simultaneous starts of one agent create one session (duplicate dispatch)', async () => {

@@ -62,6 +62,7 @@ function errorMessage(e: unknown): string {
 }
 
 function applyInSavepoint(ctx: TownCtx, view: SqlTownView, action: ParsedAction, stats: TickStats, alerts: CoreResult['alerts']): void {
+  const effectsBefore = ctx.effects.length;
   try {
     const outcome = ctx.sql.transaction(() => applyAction(ctx, view, action));
     if (outcome === 'stale') stats.actions_stale += 1;
@@ -71,6 +72,8 @@ function applyInSavepoint(ctx: TownCtx, view: SqlTownView, action: ParsedAction,
       if (action.type === 'record_metric') stats.metrics[action.name] = (stats.metrics[action.name] ?? 0) + 1;
     }
   } catch (e) {
+    // The savepoint rolled the SQL back; drop any effect the action queued before it threw.
+    ctx.effects.length = effectsBefore;
     stats.actions_failed += 1;
     alerts.push({ kind: 'action_failed', message: `${action.type}: ${redactError(errorMessage(e))}` });
   }
@@ -88,6 +91,7 @@ export function drainReconcileApply(ctx: TownCtx, cfg: ReconcileConfig, opts: { 
   for (const event of pendingEvents(ctx.sql, t.EVENT_DRAIN_BATCH)) {
     if (opts.eventIds !== undefined && !opts.eventIds.includes(event.event_id)) continue;
     const report: EventReport = { event_id: event.event_id, event_type: event.event_type, actions: [] };
+    const effectsBeforeEvent = ctx.effects.length;
     try {
       ctx.sql.transaction(() => {
         const result = applyEvent(view, event, ctx.now, t);
@@ -109,6 +113,7 @@ export function drainReconcileApply(ctx: TownCtx, cfg: ReconcileConfig, opts: { 
       });
       stats.events_drained += 1;
     } catch (e) {
+      ctx.effects.length = effectsBeforeEvent;
       const message = redactError(errorMessage(e));
       report.error = message;
       report.actions = [];
