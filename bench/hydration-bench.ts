@@ -147,6 +147,7 @@ export async function benchHydration(agents = 20, startDelayMs = 300): Promise<H
   return {
     hydration_start_ms: current,
     hydration_start_sequential_ms: sequential,
-    hydration_start_ratio: sequential / current,
+    // This design over the sequential baseline: below 1 is faster (goal < 0.35).
+    hydration_start_ratio: current / sequential,
   };
 }

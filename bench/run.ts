@@ -5,6 +5,7 @@
  */
 import { benchBeadCreate, benchReadyQuery } from './town-bench.ts';
 import { benchReconcile, benchTick } from './tick-bench.ts';
+import { benchHydration } from './hydration-bench.ts';
 
 interface Figure {
   name: string;
@@ -50,6 +51,11 @@ for (const [beads, agents] of [
   const pure = await quiet(() => benchReconcile(beads, agents, 40));
   figures.push({ name: `reconcile_p50_${label}`, value: pure.p50, unit: 'ms', note: 'pure reconcile() over the SQL view' });
 }
+
+const hydration = await quiet(() => benchHydration(20, 300));
+figures.push({ name: 'hydration_start_ms', value: hydration.hydration_start_ms, unit: 'ms', note: 'fresh /agents/start while 20 registry agents resume (fake kilo, 300 ms server start)' });
+figures.push({ name: 'hydration_start_sequential_ms', value: hydration.hydration_start_sequential_ms, unit: 'ms', note: 'same, strictly sequential resume under one global lock' });
+figures.push({ name: 'hydration_start_ratio', value: hydration.hydration_start_ratio, unit: 'ratio', note: 'this design / sequential (lower is better)' });
 
 const pad = (s: string, n: number) => s.padEnd(n);
 console.log(`${pad('benchmark', 36)} ${pad('value', 14)} notes`);

@@ -4,6 +4,9 @@
  */
 import type { TownDO } from './town/town-do.ts';
 import type { UserDO } from './user/user-do.ts';
+import type { LocalTownContainerDO } from './container/local-town-container-do.ts';
+import type { TownContainerDO } from './container/town-container-do.ts';
+import type { GitTokenService } from './town/scm/token-chain.ts';
 
 export interface Env {
   ENVIRONMENT: string;
@@ -13,9 +16,16 @@ export interface Env {
   GASTOWN_JWT_SECRET: string;
   SENTRY_DSN?: string;
   LOCAL_LAUNCHER_URL?: string;
+  /** The worker's public base URL as containers and agents reach it (`ContainerConfig.api_url`). */
+  GASTOWN_API_URL?: string;
+  /** Kilo gateway base URL passed to containers (`ContainerConfig.kilo_api_url`); optional. */
+  KILO_API_URL?: string;
+  /** Optional service binding minting platform-integration git tokens (`scm.md` §2). */
+  GIT_TOKEN_SERVICE?: GitTokenService;
   TOWN: DurableObjectNamespace<TownDO>;
   USER: DurableObjectNamespace<UserDO>;
-  TOWN_CONTAINER: DurableObjectNamespace;
+  /** Both container classes expose the same RPC (`src/container/container-rpc.ts`). */
+  TOWN_CONTAINER: DurableObjectNamespace<TownContainerDO | LocalTownContainerDO>;
   AGENT_DB_SNAPSHOTS: KVNamespace;
   ANALYTICS?: AnalyticsEngineDataset;
 }

@@ -17,6 +17,16 @@ export function capture<T>(fn: () => T): RpcResult<T> {
   }
 }
 
+/** `capture` for async work (RPCs that await a container or a git host before answering). */
+export async function captureAsync<T>(fn: () => Promise<T>): Promise<RpcResult<T>> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (e) {
+    if (isGastownError(e)) return { ok: false, error: serializeError(e) };
+    throw e;
+  }
+}
+
 /** Returns the value or throws the rebuilt named error. */
 export function unwrap<T>(result: RpcResult<T>): T {
   if (result.ok) return result.value;

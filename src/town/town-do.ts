@@ -68,6 +68,14 @@ import { recordAgentFact, type AgentFact } from './reports/agent-facts.ts';
 import { getRegistry, putRegistry } from './reports/registry.ts';
 import { containerReady, drainStatus, startDrain } from './reports/drain.ts';
 import { recordMergeResult } from './reports/merge-result.ts';
+import { captureAsync, unwrap } from './rpc-result.ts';
+import { controlClientFor, type ControlClient } from '../container/control-client.ts';
+import { mayorContext } from './dispatch/mayor.ts';
+import { mayorStatus } from './reports/mayor-status.ts';
+import { ensureMayor, messageMayor, type MayorMessageInput } from './reports/mayor-session.ts';
+import { patchConfigSwappingMayor } from './reports/mayor-model-swap.ts';
+import type { MayorPorts } from './reports/mayor-ports.ts';
+import { refreshGitToken } from './reports/git-token.ts';
 
 type Page = { limit: number; cursor?: string | undefined };
 
@@ -501,6 +509,38 @@ export class TownDO extends DurableObject<Env> {
   }
   async mergeResult(report: MergeResultReport) {
     return this.write('system', (ctx) => recordMergeResult(ctx, report), { kick: (r) => r.inserted });
+  }
+  async refreshGitToken(rigId: string) {
+    return captureAsync(() => refreshGitToken(this.env, this.sql, rigId, this.env.ENVIRONMENT === 'development'));
+  }
+  async mayorId() {
+    return captureAsync(async () => mayorContext(this.env, this.sql, this.clock.now()));
+  }
+
+  /** The town container's control client; tests replace it through `runInDurableObject`. */
+  controlFor: (townId: string) => ControlClient = (townId) => controlClientFor(this.env, townId);
+
+  private mayorPorts(actor: string): MayorPorts {
+    return {
+      env: this.env,
+      write: async (fn) => unwrap(await this.write(actor, fn)),
+      read: (fn) => fn(this.sql),
+      now: () => this.clock.now(),
+      control: () => this.controlFor(requireTown(this.sql).id),
+      drainMaxMs: this.thresholds.DRAIN_MAX_MS,
+    };
+  }
+  async mayorStatus() {
+    return this.read((sql) => mayorStatus(sql));
+  }
+  async ensureMayor(actor: string) {
+    return captureAsync(() => ensureMayor(this.mayorPorts(actor)));
+  }
+  async messageMayor(actor: string, body: MayorMessageInput) {
+    return captureAsync(() => messageMayor(this.mayorPorts(actor), body));
+  }
+  async patchConfigAndSwapMayor(actor: string, patch: TownConfigPatch) {
+    return patchConfigSwappingMayor(this.mayorPorts(actor), () => this.patchConfig(actor, patch));
   }
   // ---- agent and container reports (end)
 }

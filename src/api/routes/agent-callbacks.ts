@@ -1,8 +1,8 @@
 /**
  * Agent callbacks (`http-api.md` §4.3, P = `/api/towns/:townId/rigs/:rigId/agents/:agentId`): the
  * session's heartbeat and events, its facts (done, completed, waiting, eviction context: town
- * events carrying the token's dispatch id) and its token renewal. The agent token is bound to the
- * path by the guard; a dead agent is a 404 there.
+ * events carrying the token's dispatch id), its token renewal, and the rig's git token refresh.
+ * The agent token is bound to the path by the guard; a dead agent is a 404 there.
  */
 import { AgentEventsBatch, Completed, Done, EvictionContext, Heartbeat, Waiting } from '../../protocol/agent.ts';
 import { renewToken } from '../../auth/mint.ts';
@@ -44,4 +44,9 @@ export function agentCallbackRoutes(r: RouteTable): void {
   // Renewal (§2 rule 4): the caller's own token, even up to 24 h past its exp; the guard has
   // checked that the town and the agent still exist.
   r.route('POST', `${P}/refresh-token`, { auth: 'agent-renewal' }, async (c) => ok(c, await renewToken(c.env.GASTOWN_JWT_SECRET, agentClaimsOf(c.get('caller')), Date.now())));
+
+  // An agent of the rig, the mayor (any rig of its town) or the container (`container.md` §9.3).
+  r.route('POST', '/api/towns/:townId/rigs/:rigId/refresh-git-token', { auth: 'agent-or-container' }, async (c) =>
+    ok(c, unwrap(await townStub(c.env, pathId(c, 'townId')).refreshGitToken(pathId(c, 'rigId')))),
+  );
 }

@@ -45,6 +45,7 @@ export function townRoutes(r: RouteTable): void {
   r.route('GET', '/api/towns/:townId/config', { auth: 'user-town' }, async (c) => ok(c, unwrap(await townStub(c.env, pathId(c, 'townId')).getConfig())));
 
   r.route('PATCH', '/api/towns/:townId/config', { auth: 'user-town', body: TownConfigPatch }, async (c) =>
-    ok(c, unwrap(await townStub(c.env, pathId(c, 'townId')).patchConfig(actorOf(c.get('caller')), c.req.valid('json')))),
+    // A change of the mayor's models also hot-swaps a running mayor (`http-api.md` §4.2).
+    ok(c, unwrap(await townStub(c.env, pathId(c, 'townId')).patchConfigAndSwapMayor(actorOf(c.get('caller')), c.req.valid('json')))),
   );
 }

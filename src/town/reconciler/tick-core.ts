@@ -130,7 +130,8 @@ export function drainReconcileApply(ctx: TownCtx, cfg: ReconcileConfig, opts: { 
   // Phase 3: reconcile on the post-drain state.
   let ruleActions: ParsedAction[] = [];
   try {
-    const { actions, breaker_open } = reconcileWithGates(view, ctx.now, cfg);
+    // Reconcile is pure: a frozen view reads each list once for all rule groups.
+    const { actions, breaker_open } = reconcileWithGates(new SqlTownView(ctx.sql, ctx.development, true), ctx.now, cfg);
     stats.breaker_open = breaker_open;
     ruleActions = actions.map((a) => Action.parse(a));
   } catch (e) {

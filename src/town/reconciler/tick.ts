@@ -108,7 +108,7 @@ export async function runTick(deps: TickDeps): Promise<TickOutcome | null> {
   }
 
   // 6. invariants on a fresh view.
-  const view = new SqlTownView(deps.sql, deps.development);
+  const view = new SqlTownView(deps.sql, deps.development, true);
   const violations = phase(phaseMs, 'invariants', wall, () => checkInvariants(view, now, { thresholds: t }));
   for (const v of violations) logLine('warn', 'invariant.violation', { town_id: town.id, invariant: v.invariant, ids: v.ids.slice(0, 10).join(','), detail: v.detail });
 

@@ -145,10 +145,26 @@ export class SqlTownView implements TownView {
   private townConfig: TownConfig | null = null;
   private townIdValue: string | null = null;
 
+  /**
+   * `frozen`: the caller promises no writes while this view is read (the pure `reconcile` and
+   * `checkInvariants` phases), so agent and bead lists are read once and reused. The drain uses
+   * a live view, where each event must see the writes of the ones before it.
+   */
   constructor(
     private readonly sql: SqlHandle,
     private readonly development: boolean,
+    private readonly frozen = false,
   ) {}
+
+  private memo = new Map<string, unknown>();
+
+  private remember<T>(key: string, read: () => T): T {
+    if (!this.frozen) return read();
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const value = read();
+    this.memo.set(key, value);
+    return value;
+  }
 
   private loadTown(): { id: string; config: TownConfig } {
     if (this.townConfig === null || this.townIdValue === null) {
@@ -192,9 +208,13 @@ export class SqlTownView implements TownView {
   }
 
   agents(): AgentState[] {
-    return this.sql.all(`${AGENT_SELECT} WHERE a.status <> 'dead' ORDER BY b.created_at, a.bead_id`).map(rowToAgentState);
+    return this.remember('agents', () => this.sql.all(`${AGENT_SELECT} WHERE a.status <> 'dead' ORDER BY b.created_at, a.bead_id`).map(rowToAgentState));
   }
   agent(agentId: string): AgentState | null {
+    if (this.frozen) {
+      const live = this.agents().find((a) => a.id === agentId);
+      if (live !== undefined) return live;
+    }
     const row = first(this.sql, `${AGENT_SELECT} WHERE a.bead_id = ?`, agentId);
     return row === null ? null : rowToAgentState(row);
   }
@@ -203,6 +223,7 @@ export class SqlTownView implements TownView {
     return row === null ? null : rowToAgentState(row);
   }
   holderOf(beadId: string): AgentState | null {
+    if (this.frozen) return this.agents().find((a) => a.hooked_bead_id === beadId) ?? null;
     const row = first(this.sql, `${AGENT_SELECT} WHERE a.current_hook_bead_id = ? AND a.status <> 'dead'`, beadId);
     return row === null ? null : rowToAgentState(row);
   }
@@ -213,9 +234,9 @@ export class SqlTownView implements TownView {
   }
   beads(type: BeadType, statuses: readonly BeadStatus[]): BeadState[] {
     if (statuses.length === 0) return [];
-    return this.sql
-      .all(`SELECT * FROM beads WHERE type = ? AND status IN (${placeholders(statuses.length)}) ORDER BY ${PRIORITY_ORDER}`, type, ...statuses)
-      .map(rowToBeadState);
+    return this.remember(`beads:${type}:${statuses.join(',')}`, () =>
+      this.sql.all(`SELECT * FROM beads WHERE type = ? AND status IN (${placeholders(statuses.length)}) ORDER BY ${PRIORITY_ORDER}`, type, ...statuses).map(rowToBeadState),
+    );
   }
   assignedBeads(type: BeadType, statuses: readonly BeadStatus[]): BeadState[] {
     if (statuses.length === 0) return [];
