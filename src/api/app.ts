@@ -12,6 +12,7 @@ import { agentRoutes } from './routes/agents.ts';
 import { agentCallbackRoutes } from './routes/agent-callbacks.ts';
 import { containerRoutes } from './routes/container-api.ts';
 import { mayorRoutes } from './routes/mayor.ts';
+import { containerAdminRoutes } from './routes/container-admin.ts';
 import { debugRoutes } from './routes/debug.ts';
 import { beadRoutes } from './routes/beads.ts';
 import { convoyRoutes } from './routes/convoys.ts';
@@ -35,6 +36,7 @@ export function createApp(): { app: Hono<AppEnv>; routes: RouteTable } {
   agentCallbackRoutes(routes);
   containerRoutes(routes);
   mayorRoutes(routes);
+  containerAdminRoutes(routes);
   townViewRoutes(routes);
   liveRoutes(routes);
   debugRoutes(routes);

@@ -25,6 +25,21 @@ export interface ControlResponse {
   unhealthy?: true;
 }
 
+/** `ControlResponse` as it crosses the RPC boundary: the body as JSON text (RPC types stay flat). */
+export interface WireResponse {
+  status: number;
+  body_json: string;
+  unhealthy?: true;
+}
+
+export function toWire(r: ControlResponse): WireResponse {
+  return { status: r.status, body_json: JSON.stringify(r.body ?? null), ...(r.unhealthy === true ? { unhealthy: true as const } : {}) };
+}
+
+export function fromWire(w: WireResponse): ControlResponse {
+  return { status: w.status, body: JSON.parse(w.body_json) as unknown, ...(w.unhealthy === true ? { unhealthy: true as const } : {}) };
+}
+
 export type RestartMode = 'graceful' | 'hard';
 
 /** `containerState()`: whether it runs, what `/health` said (5 s), and the watchdog's counters. */
@@ -39,7 +54,7 @@ export interface ContainerStateView {
 
 /** The RPC surface shared by `TownContainerDO` and `LocalTownContainerDO`. */
 export interface ContainerRpc {
-  control(townId: string, method: ControlMethod, path: string, body: unknown, opts: ControlOptions): Promise<ControlResponse>;
+  control(townId: string, method: ControlMethod, path: string, body: unknown, opts: ControlOptions): Promise<WireResponse>;
   /** SIGTERM: the control server drains, then exits. No-op when stopped. */
   stopContainer(townId?: string): Promise<void>;
   /** SIGKILL, and the watchdog state is forgotten (town deleted). */

@@ -8,7 +8,8 @@ import type { SqlHandle } from './db/sql.ts';
 /** A network side effect a command or the tick asks for; run after the SQL commits. */
 export type EffectIntent =
   | { kind: 'stop_agent'; agent_id: string; reason: string }
-  | { kind: 'dispatch'; agent_id: string; bead_id: string | null; dispatch_id: string; role: 'mayor' | 'polecat' | 'refinery' }
+  // A mayor start (`bead_id: null`) carries the user's message and dashboard context.
+  | { kind: 'dispatch'; agent_id: string; bead_id: string | null; dispatch_id: string; role: 'mayor' | 'polecat' | 'refinery'; prompt?: string; dashboard_context?: string }
   | { kind: 'poll_pr'; bead_id: string }
   | { kind: 'git_merge'; bead_id: string; request_id: string }
   | { kind: 'merge_pr'; bead_id: string }

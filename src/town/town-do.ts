@@ -53,11 +53,17 @@ import { findTownEvent, requeueDeadLetter, rowToInboxEvent } from './events/town
 import { Conflict, NotFound } from '../errors.ts';
 import { TickScheduler } from './alarm/scheduler.ts';
 import { thresholdsFor, type Thresholds } from './reconciler/constants.ts';
-import { UnavailableExecutor, type EffectExecutor, runEffects } from './reconciler/effects.ts';
+import { type EffectExecutor, runEffects } from './reconciler/effects.ts';
 import type { TickDeps } from './reconciler/tick.ts';
 import type { Violation } from './reconciler/invariants.ts';
 import { insertTownEvent, type NewTownEvent } from './events/town-events.ts';
 import { reportError } from '../observability/sentry.ts';
+import { ContainerExecutor, type ContainerExecutorDeps } from './dispatch/container-executor.ts';
+import type { ContainerHandle } from '../container/control-client.ts';
+import type { RestartMode } from '../container/container-rpc.ts';
+import { noteContainerHealth, watchHealth } from './dispatch/container-health.ts';
+import { pushConfig, runContainerUpkeep } from './dispatch/container-upkeep.ts';
+import { restartContainer, teardownContainer } from './dispatch/container-admin.ts';
 import type { AgentEventInput, Heartbeat } from '../protocol/agent.ts';
 import type { ContainerEviction, ContainerReady, MergeResultReport } from '../protocol/container.ts';
 import type { JsonObject } from '../protocol/common.ts';
@@ -69,7 +75,7 @@ import { getRegistry, putRegistry } from './reports/registry.ts';
 import { containerReady, drainStatus, startDrain } from './reports/drain.ts';
 import { recordMergeResult } from './reports/merge-result.ts';
 import { captureAsync, unwrap } from './rpc-result.ts';
-import { controlClientFor, type ControlClient } from '../container/control-client.ts';
+import { controlClientFor } from '../container/control-client.ts';
 import { mayorContext } from './dispatch/mayor.ts';
 import { mayorStatus } from './reports/mayor-status.ts';
 import { ensureMayor, messageMayor, type MayorMessageInput } from './reports/mayor-session.ts';
@@ -83,7 +89,7 @@ export class TownDO extends DurableObject<Env> {
   /** The one clock of this town; tests pin it through `runInDurableObject`. */
   readonly clock = new SettableClock();
   /** Performs effects after commit; tests replace it with a fake through `runInDurableObject`. */
-  executor: EffectExecutor = new UnavailableExecutor();
+  executor: EffectExecutor = new ContainerExecutor(this.executorDeps());
   readonly sql: SqlHandle;
   readonly scheduler: TickScheduler;
   readonly live: LiveHub;
@@ -214,6 +220,7 @@ export class TownDO extends DurableObject<Env> {
     const exists = this.read(() => true);
     if (!exists.ok) return exists;
     this.live.closeAll(4404, 'town deleted');
+    await this.destroyContainer();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     migrate(this.sql, iso(this.clock.now()));
@@ -223,7 +230,9 @@ export class TownDO extends DurableObject<Env> {
     return this.read((sql) => maskTownConfig(requireTown(sql).config));
   }
   async patchConfig(actor: string, patch: TownConfigPatch) {
-    return this.write(actor, (ctx) => patchTownConfig(ctx, patch), { kick: true });
+    const result = await this.write(actor, (ctx) => patchTownConfig(ctx, patch), { kick: true });
+    if (result.ok) await this.pushContainerConfig();
+    return result;
   }
 
   // ------------------------------------------------------------------ rigs
@@ -393,6 +402,7 @@ export class TownDO extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     await this.scheduler.tick();
+    await this.containerUpkeep();
   }
 
   // ------------------------------------------------------------------ debug (reconciler.md §9)
@@ -517,16 +527,13 @@ export class TownDO extends DurableObject<Env> {
     return captureAsync(async () => mayorContext(this.env, this.sql, this.clock.now()));
   }
 
-  /** The town container's control client; tests replace it through `runInDurableObject`. */
-  controlFor: (townId: string) => ControlClient = (townId) => controlClientFor(this.env, townId);
-
   private mayorPorts(actor: string): MayorPorts {
     return {
       env: this.env,
       write: async (fn) => unwrap(await this.write(actor, fn)),
       read: (fn) => fn(this.sql),
       now: () => this.clock.now(),
-      control: () => this.controlFor(requireTown(this.sql).id),
+      control: () => this.townContainer(),
       drainMaxMs: this.thresholds.DRAIN_MAX_MS,
     };
   }
@@ -543,4 +550,39 @@ export class TownDO extends DurableObject<Env> {
     return patchConfigSwappingMayor(this.mayorPorts(actor), () => this.patchConfig(actor, patch));
   }
   // ---- agent and container reports (end)
+
+  // ---- container and dispatch (begin)
+  // The town container (`container.md` §11): its handle, the default executor's dependencies,
+  // the after-tick upkeep, config pushes, restarts and teardown (`src/town/dispatch/`).
+
+  /** The container of a town; tests set a `FakeContainer` here through `runInDurableObject`. */
+  containerFor: (townId: string) => ContainerHandle = (townId) => controlClientFor(this.env, townId);
+  /** This town's container; its answers feed the `container_unhealthy` escalation. */
+  townContainer(): ContainerHandle {
+    return watchHealth(this.containerFor(requireTown(this.sql).id), (unhealthy) => this.noteContainerHealth(unhealthy));
+  }
+  private noteContainerHealth(unhealthy: boolean): void {
+    if (findTown(this.sql) !== null && noteContainerHealth(this.townCtx('system'), unhealthy)) this.live.broadcastChanges();
+  }
+  /** What the default `ContainerExecutor` reads (lazily: the field is built before the constructor body). */
+  executorDeps(): ContainerExecutorDeps {
+    return { env: this.env, sql: () => this.sql, container: () => this.townContainer(), thresholds: () => this.thresholds, development: this.env.ENVIRONMENT === 'development' };
+  }
+  /** After each alarm tick: drain timeout, idle stop, token pushes; never fails the alarm. */
+  async containerUpkeep(): Promise<void> {
+    if (findTown(this.sql) === null) return;
+    await runContainerUpkeep({ ctx: this.townCtx('system'), env: this.env, container: this.townContainer(), thresholds: this.thresholds }).catch((e: unknown) => logLine('warn', 'container.upkeep_failed', { error: e instanceof Error ? e.message : 'unknown' }));
+  }
+  /** `/sync-config` after a config change (a stopped container is not started); best effort. */
+  async pushContainerConfig(): Promise<void> {
+    await pushConfig(this.env, this.sql, this.townContainer(), this.clock.now()).catch((e: unknown) => logLine('warn', 'container.sync_config_failed', { error: e instanceof Error ? e.message : 'unknown' }));
+  }
+  async restartContainer(mode: RestartMode) {
+    return captureAsync(() => restartContainer(this.townContainer(), mode));
+  }
+  /** Town deletion: SIGKILL the container and forget its state (best effort). */
+  async destroyContainer(): Promise<void> {
+    if (findTown(this.sql) !== null) await teardownContainer(this.townContainer());
+  }
+  // ---- container and dispatch (end)
 }

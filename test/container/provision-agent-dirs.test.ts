@@ -46,6 +46,8 @@ describe('provisionAgentDirs', () => {
     expect(readlinkSync(join(home, '.config', 'kilo', 'plugins', 'gastown.ts'))).toBe(paths.pluginFile);
     expect(readlinkSync(join(home, '.config', 'kilo', 'node_modules'))).toBe(paths.pluginDepsDir);
     expect(JSON.parse(readFileSync(join(home, '.config', 'kilo', 'package.json'), 'utf8'))).toMatchObject({ dependencies: { '@kilocode/plugin': '7.3.1' } });
+    // kilo skips its config-dir npm install only when the lock names every dependency (kilo-real.test.ts).
+    expect(JSON.parse(readFileSync(join(home, '.config', 'kilo', 'package-lock.json'), 'utf8'))).toMatchObject({ packages: { '': { dependencies: { '@kilocode/plugin': '7.3.1' } } } });
     expect(readFileSync(join(home, '.gitconfig'), 'utf8')).toContain(`hooksPath = ${join(home, '.gastown', 'hooks')}`);
     expect(statSync(join(home, '.gastown', 'hooks', 'prepare-commit-msg')).mode & 0o111).not.toBe(0);
   });

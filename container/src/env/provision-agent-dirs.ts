@@ -1,7 +1,8 @@
 /**
  * Materialises an agent home before its server spawns (`container.md` §6 item 2): XDG dirs, the
- * plugin symlink, `kilo/package.json` + a `node_modules` symlink (so kilo never runs a network
- * install), `.gitconfig` and the co-author hook. Idempotent; called by every start and the prewarm.
+ * plugin symlink, `kilo/package.json` + `package-lock.json` + a `node_modules` symlink (so kilo
+ * never runs a network install), `.gitconfig` and the co-author hook. Idempotent; called by every
+ * start and the prewarm.
  */
 import { lstat, mkdir, readFile, readlink, rm, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -10,8 +11,17 @@ import { cacheDir } from '../layout.ts';
 import type { AgentPaths } from './build-agent-env.ts';
 import { coauthorHookText, gitconfigText } from './git-files.ts';
 
-/** `kilo/package.json` of an agent config dir: names the plugin package kilo would otherwise install. */
-const KILO_CONFIG_PACKAGE = `${JSON.stringify({ name: 'gastown-agent-config', private: true, dependencies: { '@kilocode/plugin': '7.3.1' } }, null, 2)}\n`;
+/** The config dir's dependencies: the plugin package kilo would otherwise install. */
+const KILO_CONFIG_DEPS = { '@kilocode/plugin': '7.3.1' };
+/** `kilo/package.json` of an agent config dir. */
+const KILO_CONFIG_PACKAGE = `${JSON.stringify({ name: 'gastown-agent-config', private: true, dependencies: KILO_CONFIG_DEPS }, null, 2)}\n`;
+/**
+ * `kilo/package-lock.json`. kilo 7.7.7 (`Npm.install`, run for every config dir holding a path
+ * plugin) skips the install only when `node_modules` exists AND the lock's `packages[""]` names
+ * every dependency of `package.json` plus `@kilocode/plugin`; otherwise it runs an npm reify in the
+ * config dir, whose `node_modules` is a symlink to the container's shared install.
+ */
+const KILO_CONFIG_LOCK = `${JSON.stringify({ name: 'gastown-agent-config', lockfileVersion: 3, requires: true, packages: { '': { name: 'gastown-agent-config', dependencies: KILO_CONFIG_DEPS } } }, null, 2)}\n`;
 
 /** Where the agent's git hooks live (`core.hooksPath`). */
 export function hooksDirOf(home: string): string {
@@ -41,6 +51,7 @@ export async function provisionAgentDirs(home: string, paths: AgentPaths): Promi
   await ensureSymlink(join(configKilo, 'plugins', 'gastown.ts'), paths.pluginFile);
   await ensureSymlink(join(configKilo, 'node_modules'), paths.pluginDepsDir);
   await ensureFile(join(configKilo, 'package.json'), KILO_CONFIG_PACKAGE, 0o644);
+  await ensureFile(join(configKilo, 'package-lock.json'), KILO_CONFIG_LOCK, 0o644);
   await ensureFile(join(home, '.gitconfig'), gitconfigText(hooks), 0o644);
   await ensureFile(join(hooks, 'prepare-commit-msg'), coauthorHookText(), 0o755);
 }

@@ -2,13 +2,18 @@
  * Reports the process manager sends to the worker (`container.md` §5.2, §5.4, §7):
  * `agent.startup_phase` telemetry on C/events, `P/completed` retried per `completionRetryMs`,
  * `P/waiting` for the mayor. None of them throws: a lost report is logged, never fatal.
+ * Telemetry keeps one C/events POST in flight; points arriving meanwhile ride in the next one, so
+ * concurrent starts (boot hydration resumes 4 at a time) cost one request per burst, not per phase.
  */
 import type { Completed, Waiting } from '../../../src/protocol/agent.ts';
-import type { ContainerTelemetryEvents } from '../../../src/protocol/container.ts';
+import type { ContainerTelemetryEvent, ContainerTelemetryEvents } from '../../../src/protocol/container.ts';
 import type { StartAgentRequest } from '../../../src/protocol/control.ts';
 import type { Logger } from '../redact.ts';
 import type { Timings } from '../timings.ts';
 import type { AgentCredentials, WorkerClient } from '../worker-client.ts';
+
+/** Most points in one C/events POST (the route accepts 1–100). */
+export const TELEMETRY_BATCH_MAX = 100;
 
 /** The worker-facing reports; `worker` is null when the process runs without an API URL. */
 export class WorkerReports {
@@ -17,6 +22,10 @@ export class WorkerReports {
   readonly #log: Logger;
   /** Pending retry timers, cleared by `stop()`. */
   readonly #timers = new Set<NodeJS.Timeout>();
+  /** Telemetry points not sent yet. */
+  readonly #telemetry: ContainerTelemetryEvent[] = [];
+  /** True while a C/events POST is in flight. */
+  #telemetrySending = false;
 
   constructor(worker: WorkerClient | null, timings: Timings, log: Logger) {
     this.#worker = worker;
@@ -24,16 +33,30 @@ export class WorkerReports {
     this.#log = log;
   }
 
-  /** Posts `agent.startup_phase {agent_id, role, label, duration_ms}` (fire and forget). */
+  /** Posts `agent.startup_phase {agent_id, role, label, duration_ms}` (fire and forget, batched). */
   startupPhase(agentId: string, role: StartAgentRequest['role'], label: string, durationMs: number): void {
     this.#log.info('agent.startup_phase', { agent_id: agentId, role, label, duration_ms: durationMs });
     if (this.#worker === null) return;
-    const body: ContainerTelemetryEvents = {
-      events: [{ event: 'agent.startup_phase', agent_id: agentId, role, label, duration_ms: Math.max(0, durationMs), at: new Date().toISOString() }],
-    };
-    this.#worker.container('POST', '/events', body).catch((err: unknown) => {
-      this.#log.warn('telemetry.post_failed', { agent_id: agentId, label, error: errorText(err) });
-    });
+    this.#telemetry.push({ event: 'agent.startup_phase', agent_id: agentId, role, label, duration_ms: Math.max(0, durationMs), at: new Date().toISOString() });
+    this.#sendTelemetry();
+  }
+
+  /** Sends the pending points (≤ `TELEMETRY_BATCH_MAX`) unless a POST is in flight; its end sends the rest. */
+  #sendTelemetry(): void {
+    const worker = this.#worker;
+    if (worker === null || this.#telemetrySending || this.#telemetry.length === 0) return;
+    const body: ContainerTelemetryEvents = { events: this.#telemetry.splice(0, TELEMETRY_BATCH_MAX) };
+    this.#telemetrySending = true;
+    worker
+      .container('POST', '/events', body)
+      .catch((err: unknown) => {
+        const agents = [...new Set(body.events.map((e) => e.agent_id))];
+        this.#log.warn('telemetry.post_failed', { events: body.events.length, agent_ids: agents, labels: body.events.map((e) => e.label), error: errorText(err) });
+      })
+      .finally(() => {
+        this.#telemetrySending = false;
+        this.#sendTelemetry();
+      });
   }
 
   /**
@@ -68,10 +91,11 @@ export class WorkerReports {
     }
   }
 
-  /** Cancels pending retries (shutdown). */
+  /** Cancels pending retries and drops unsent telemetry (shutdown). */
   stop(): void {
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
+    this.#telemetry.length = 0;
   }
 
   #sleep(ms: number): Promise<void> {

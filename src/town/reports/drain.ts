@@ -12,6 +12,7 @@ import type { TownCtx } from '../context.ts';
 import { insertTownEvent } from '../events/town-events.ts';
 import type { DrainState } from '../reconciler/view.ts';
 import { readTownState, writeTownState } from './town-state.ts';
+import { endDrain, type DrainEndReason } from '../dispatch/container-upkeep.ts';
 
 /** The stored drain bookkeeping, as written (not yet checked against the 7 min cap). */
 export function readDrain(sql: SqlHandle): DrainState {
@@ -60,12 +61,11 @@ export function startDrain(ctx: TownCtx, body: ContainerEviction): { drain_nonce
 }
 
 /**
- * Ends the drain: not draining, no start time, the new instance recorded. The last nonce is kept,
- * so a late C`/ready` carrying it still succeeds.
+ * Ends the drain through the container upkeep's `endDrain` (not draining, no start time, the last
+ * nonce kept so a late C`/ready` carrying it still succeeds) and records the new instance.
  */
-export function endDrain(ctx: TownCtx, containerInstanceId: string): void {
-  writeTownState(ctx.sql, 'draining', false, ctx.now);
-  writeTownState(ctx.sql, 'drain_started_at', null, ctx.now);
+function endDrainFor(ctx: TownCtx, reason: DrainEndReason, containerInstanceId: string): void {
+  endDrain(ctx.sql, reason, ctx.now);
   writeTownState(ctx.sql, 'container_instance_id', containerInstanceId, ctx.now);
 }
 
@@ -75,7 +75,7 @@ export function containerReady(ctx: TownCtx, body: ContainerReady): { draining: 
   if (drain.drain_nonce === null || drain.drain_nonce !== body.nonce) {
     throw new Conflict('nonce_mismatch', 'The nonce does not match the current drain.');
   }
-  if (drain.draining) endDrain(ctx, body.container_instance_id);
+  if (drain.draining) endDrainFor(ctx, 'ready', body.container_instance_id);
   return { draining: false };
 }
 
@@ -83,6 +83,6 @@ export function containerReady(ctx: TownCtx, body: ContainerReady): { draining: 
 export function endDrainOnHeartbeat(ctx: TownCtx, containerInstanceId: string): boolean {
   const drain = readDrain(ctx.sql);
   if (!drain.draining || drain.container_instance_id === null || drain.container_instance_id === containerInstanceId) return false;
-  endDrain(ctx, containerInstanceId);
+  endDrainFor(ctx, 'new_instance', containerInstanceId);
   return true;
 }

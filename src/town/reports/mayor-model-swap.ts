@@ -7,15 +7,18 @@
 import type { ModelPatch } from '../../protocol/control.ts';
 import { logLine } from '../../observability/log.ts';
 import { serializeContainerConfig } from '../dispatch/container-config.ts';
-import { requireTown } from '../records/town-record.ts';
+import { findTown } from '../records/town-record.ts';
 import { findMayor, mayorModels } from './mayor-status.ts';
 import { MAYOR_CONTROL_TIMEOUT_MS, type MayorPorts } from './mayor-ports.ts';
 
 type Models = { model: string; small_model: string };
 
-/** The mayor's models as the town config sets them now. */
-export function currentMayorModels(ports: MayorPorts): Models {
-  return ports.read((sql) => mayorModels(requireTown(sql).config));
+/** The mayor's models as the town config sets them now (null once the town is gone). */
+export function currentMayorModels(ports: MayorPorts): Models | null {
+  return ports.read((sql) => {
+    const town = findTown(sql);
+    return town === null ? null : mayorModels(town.config);
+  });
 }
 
 /** What to send, or null when neither model changed. Pure. */
@@ -28,12 +31,14 @@ export function modelSwapFor(before: Models, after: Models): Pick<ModelPatch, 'm
 export async function patchConfigSwappingMayor<R extends { ok: boolean }>(ports: MayorPorts, patch: () => Promise<R>): Promise<R> {
   const before = currentMayorModels(ports);
   const result = await patch();
-  if (!result.ok) return result;
-  const swap = modelSwapFor(before, currentMayorModels(ports));
+  const after = currentMayorModels(ports);
+  const town = ports.read((sql) => findTown(sql));
+  if (!result.ok || before === null || after === null || town === null) return result;
+  const swap = modelSwapFor(before, after);
   const mayor = ports.read((sql) => findMayor(sql));
   if (swap === null || mayor === null || (mayor.status !== 'working' && mayor.status !== 'waiting')) return result;
   try {
-    const config = await serializeContainerConfig(ports.env, ports.read((sql) => requireTown(sql)), ports.now());
+    const config = await serializeContainerConfig(ports.env, town, ports.now());
     const res = await ports.control().request('PATCH', `/agents/${mayor.id}/model`, { ...swap, config }, { timeoutMs: MAYOR_CONTROL_TIMEOUT_MS, startOnDemand: false });
     logLine(res.status >= 200 && res.status < 300 ? 'info' : 'warn', 'mayor.model_swap', { agent_id: mayor.id, status: res.status });
   } catch (e) {

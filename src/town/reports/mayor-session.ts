@@ -10,6 +10,7 @@ import { logLine } from '../../observability/log.ts';
 import type { TownCtx } from '../context.ts';
 import { startMayor } from '../dispatch/mayor.ts';
 import { transitionAgent } from '../agents/transition.ts';
+import { getOrCreateAgent } from '../agents/get-or-create.ts';
 import { requireTown } from '../records/town-record.ts';
 import { isDrainingNow, readDrain } from './drain.ts';
 import { findMayor, mayorStatus } from './mayor-status.ts';
@@ -27,13 +28,18 @@ function start(ctx: TownCtx, opts: { message?: string; uiContext?: string }): vo
   ctx.effects.push(started.intent);
 }
 
-/** Idempotent: starts the mayor only when no session runs, and not while the container drains. */
+/**
+ * Idempotent: creates the mayor if missing and starts it only when no session runs. While the
+ * container drains it is created but not started (the start would be refused); the dashboard's
+ * next ensure starts it.
+ */
 export async function ensureMayor(ports: MayorPorts): Promise<MayorStatus> {
   return ports.write((ctx) => {
     requireTown(ctx.sql);
     const mayor = findMayor(ctx.sql);
     const idle = mayor === null || mayor.status === 'idle';
-    if (idle && !isDrainingNow(readDrain(ctx.sql), ctx.now, ports.drainMaxMs)) start(ctx, {});
+    if (isDrainingNow(readDrain(ctx.sql), ctx.now, ports.drainMaxMs)) getOrCreateAgent(ctx, 'mayor', null, 0);
+    else if (idle) start(ctx, {});
     return mayorStatus(ctx.sql);
   });
 }

@@ -8,11 +8,12 @@ import type { TownConfig } from '../../protocol/config.ts';
 import { first, type SqlHandle } from '../db/sql.ts';
 import { AGENT_SELECT, rowToAgent } from '../agents/agent-rows.ts';
 import { requireTown } from '../records/town-record.ts';
+import { modelFor } from '../dispatch/start-request.ts';
 import type { Agent } from '../../protocol/api.ts';
 
-/** The models a mayor start carries. */
+/** The models a mayor start carries (the same resolution as the start request). */
 export function mayorModels(config: TownConfig): { model: string; small_model: string } {
-  return { model: config.role_models.mayor ?? config.default_model, small_model: config.small_model };
+  return modelFor(config, 'mayor', null);
 }
 
 /** The town's non-dead mayor, or null. */
