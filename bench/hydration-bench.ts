@@ -142,6 +142,10 @@ function sequentialUnderGlobalLock(): ResumeStrategy {
 
 /** Times a fresh start during hydration of `agents` registry agents, both designs. */
 export async function benchHydration(agents = 20, startDelayMs = 300): Promise<HydrationBenchResult> {
+  // One untimed pass of each design first (module loading, the first fetch, JIT): otherwise the
+  // design timed first pays the process's first-use costs and the other does not.
+  await runOnce(boundedResume(), agents, 0);
+  await runOnce(sequentialUnderGlobalLock(), agents, 0);
   const current = await runOnce(boundedResume(), agents, startDelayMs);
   const sequential = await runOnce(sequentialUnderGlobalLock(), agents, startDelayMs);
   return {

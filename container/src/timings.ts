@@ -59,10 +59,12 @@ const TEST_FLOOR_MS = 100;
  * keep enough room not to turn a slow CI machine into a failure.
  */
 const WORK_FLOORS_MS: Partial<Record<DelayKey, number>> = {
-  serverListenTimeoutMs: 10_000,
+  // A real `kilo serve` takes 2–18 s to listen on a loaded machine: never less than production.
+  serverListenTimeoutMs: 30_000,
   gitTimeoutMs: 30_000,
   snapshotTimeoutMs: 5_000,
-  workerCallTimeoutMs: 2_000,
+  // Also bounds the SDK calls to kilo (its first `tool.ids` takes 1.5–3 s).
+  workerCallTimeoutMs: 10_000,
   registryFetchTimeoutMs: 2_000,
 };
 

@@ -24,7 +24,7 @@ export interface WatchdogState {
   unhealthy: boolean;
 }
 
-export const INITIAL_WATCHDOG: WatchdogState = Object.freeze({ started_at: null, failures: 0, restarts: [], unhealthy: false }) as WatchdogState;
+export const INITIAL_WATCHDOG: WatchdogState = Object.freeze({ started_at: null, failures: 0, restarts: [], unhealthy: false });
 
 export type WatchdogAction = 'none' | 'restart' | 'give_up';
 

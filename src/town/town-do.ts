@@ -559,9 +559,9 @@ export class TownDO extends DurableObject<Env> {
   containerFor: (townId: string) => ContainerHandle = (townId) => controlClientFor(this.env, townId);
   /** This town's container; its answers feed the `container_unhealthy` escalation. */
   townContainer(): ContainerHandle {
-    return watchHealth(this.containerFor(requireTown(this.sql).id), (unhealthy) => this.noteContainerHealth(unhealthy));
+    return watchHealth(this.containerFor(requireTown(this.sql).id), (unhealthy) => this.recordContainerHealth(unhealthy));
   }
-  private noteContainerHealth(unhealthy: boolean): void {
+  private recordContainerHealth(unhealthy: boolean): void {
     if (findTown(this.sql) !== null && noteContainerHealth(this.townCtx('system'), unhealthy)) this.live.broadcastChanges();
   }
   /** What the default `ContainerExecutor` reads (lazily: the field is built before the constructor body). */

@@ -37,7 +37,7 @@ describe('start', () => {
     await h.api.waitFor((r) => r.path.endsWith('/container/events') && JSON.stringify(r.body).includes('prompt_sent'));
     const labels = h.api
       .matching('/api/towns/*/container/events', 'POST')
-      .map((r) => (r.body as { events: { label: string }[] }).events[0]?.label);
+      .flatMap((r) => (r.body as { events: { label: string }[] }).events.map((e) => e.label));
     expect(labels).toEqual(expect.arrayContaining(['git', 'db_hydrated', 'sdk_ready', 'tools_check', 'session_created', 'prompt_sent']));
   });
 

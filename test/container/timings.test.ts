@@ -28,9 +28,9 @@ describe('timingsFor', () => {
 
   it('test profile keeps higher floors on timeouts that bound real work', () => {
     const t = timingsFor({ GASTOWN_TIMING: 'test' });
-    expect(t.serverListenTimeoutMs).toBe(10_000);
+    expect(t.serverListenTimeoutMs).toBe(30_000);
     expect(t.gitTimeoutMs).toBe(30_000);
-    expect(t.workerCallTimeoutMs).toBe(2_000);
+    expect(t.workerCallTimeoutMs).toBe(10_000);
     for (const [key, value] of Object.entries(t)) {
       if (typeof value === 'number') expect(value, key).toBeGreaterThanOrEqual(100);
     }

@@ -9,6 +9,7 @@ import { controlSecretFor } from '../../../src/auth/control-secret.ts';
 import { verifyToken } from '../../../src/auth/jwt.ts';
 import { CONTROL_SECRET_HEADER } from '../../../src/protocol/control.ts';
 import { startsOnDemand } from '../../../src/container/control-rules.ts';
+import { fromWire, toWire } from '../../../src/container/container-rpc.ts';
 import { FakeContainer } from '../../fakes/fake-container.ts';
 
 const SECRET = 'unit-test-secret';
@@ -163,5 +164,13 @@ describe('lifecycle', () => {
     expect(c.transport.running).toBe(false);
     await c.destroy();
     expect((await c.state()).running).toBe(false);
+  });
+});
+
+describe('the RPC wire', () => {
+  it('carries the body as JSON text and back, with the unhealthy flag', () => {
+    const r = { status: 404, body: { error: { code: 'not_found', message: 'x' } }, unhealthy: true as const };
+    expect(fromWire(toWire(r))).toEqual(r);
+    expect(fromWire(toWire({ status: 200, body: undefined }))).toEqual({ status: 200, body: null });
   });
 });

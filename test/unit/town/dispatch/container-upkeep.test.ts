@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { verifyToken } from '../../../../src/auth/jwt.ts';
 import { configVersion } from '../../../../src/town/dispatch/container-config.ts';
-import { endDrain, pushConfig, runContainerUpkeep } from '../../../../src/town/dispatch/container-upkeep.ts';
+import { endDrain, pushConfig, runContainerUpkeep, tokenPushDue } from '../../../../src/town/dispatch/container-upkeep.ts';
 import { requireTown } from '../../../../src/town/records/town-record.ts';
 import { DispatchTown, SECRET } from './dispatch-town.ts';
 
@@ -88,6 +88,15 @@ describe('token pushes', () => {
     t.now += 1 * MIN;
     await upkeep(t);
     expect(t.container.transport.of('refresh_token')).toHaveLength(2);
+  });
+
+  it('a waiting mayor alone keeps the pushes going; idle agents do not', () => {
+    const t = new DispatchTown();
+    const mayor = t.agent({ role: 'mayor', status: 'idle' });
+    t.agent({ role: 'polecat', rig_id: t.rig(), status: 'idle' });
+    expect(tokenPushDue(t.sql, t.now, t.thresholds)).toBe(false);
+    t.sql.run(`UPDATE agent_metadata SET status = 'waiting' WHERE bead_id = ?`, mayor);
+    expect(tokenPushDue(t.sql, t.now, t.thresholds)).toBe(true);
   });
 });
 

@@ -57,7 +57,8 @@ describe('mayor start request', () => {
     expect(a).toMatchObject({ role: 'mayor', rig_id: t.townId, town_id: t.townId, name: 'mayor', prompt: 'Mayor ready.', model: 'anthropic/claude-opus-4' });
     expect(a?.dashboard_context).toBeUndefined();
     expect(a?.rig).toBeUndefined();
-    expect(a?.rigs).toEqual([
+    // Both rigs share a creation time here, so compare them by name.
+    expect([...(a?.rigs ?? [])].sort((x, y) => x.name.localeCompare(y.name))).toEqual([
       { rig_id: app, name: 'app', git_url: 'https://github.com/acme/app.git', default_branch: 'main' },
       { rig_id: web, name: 'web', git_url: 'https://gitlab.com/acme/web.git', default_branch: 'trunk' },
     ]);
