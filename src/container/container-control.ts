@@ -11,7 +11,7 @@ import type { ContainerStateView, ControlMethod, ControlOptions, ControlResponse
 import type { ControlState, ControlStore } from './control-store.ts';
 import { CONTROL_TIMEOUTS, errorEnvelope, isTransportFailure, parseBody, startsOnDemand, stoppedAnswer } from './control-rules.ts';
 import { withDeadline } from './deadline.ts';
-import type { ContainerTransport } from './transport.ts';
+import { ContainerNotRunning, type ContainerTransport } from './transport.ts';
 import { restartsInWindow, watchdogFailure, watchdogStarted, watchdogSuccess } from './watchdog.ts';
 
 export interface ControlDeps {
@@ -45,12 +45,20 @@ export class ContainerControl {
     } catch (e) {
       return this.flag(unavailable(`The container state is unknown: ${describe(e)}`), state);
     }
+    const starts = opts.startOnDemand && startsOnDemand(method, path);
     if (!running) {
-      if (!(opts.startOnDemand && startsOnDemand(method, path))) return this.flag(stoppedAnswer(method, path), state);
+      if (!starts) return this.flag(stoppedAnswer(method, path), state);
       const failed = await this.startOnce(townId);
       if (failed !== null) return this.failed(townId, `The container did not start: ${failed}`);
     }
-    return this.send(townId, method, path, body, opts.timeoutMs);
+    const first = await this.send(townId, method, path, body, opts.timeoutMs);
+    if (first !== 'not_running') return first;
+    // It had exited behind our back: answer as stopped, or start it (once) and retry.
+    if (!starts) return this.flag(stoppedAnswer(method, path), state);
+    const failed = await this.startOnce(townId);
+    if (failed !== null) return this.failed(townId, `The container did not start: ${failed}`);
+    const second = await this.send(townId, method, path, body, opts.timeoutMs);
+    return second === 'not_running' ? this.failed(townId, 'The container exited right after its start.') : second;
   }
 
   /** SIGTERM when running. */
@@ -79,13 +87,16 @@ export class ContainerControl {
   /** Running or not, its `/health` (5 s) when running, and the watchdog counters. */
   async state(townId?: string): Promise<ContainerStateView> {
     const id = townId ?? (await this.d.store.load()).town_id;
-    const running = id !== null && id !== undefined && (await this.d.transport.isRunning(id));
+    let running = id !== null && id !== undefined && (await this.d.transport.isRunning(id));
     let health: ControlHealth | null = null;
     if (running && id !== null && id !== undefined) {
       const r = await this.send(id, 'GET', '/health', undefined, CONTROL_TIMEOUTS.health);
-      const data = typeof r.body === 'object' && r.body !== null && 'data' in r.body ? r.body.data : null;
-      const parsed = ControlHealth.safeParse(data);
-      health = r.status === 200 && parsed.success ? parsed.data : null;
+      if (r === 'not_running') running = false;
+      else {
+        const data = typeof r.body === 'object' && r.body !== null && 'data' in r.body ? r.body.data : null;
+        const parsed = ControlHealth.safeParse(data);
+        health = r.status === 200 && parsed.success ? parsed.data : null;
+      }
     }
     const w = (await this.d.store.load()).watchdog;
     return {
@@ -132,7 +143,8 @@ export class ContainerControl {
     return run;
   }
 
-  private async send(townId: string, method: ControlMethod, path: string, body: unknown, timeoutMs: number): Promise<ControlResponse> {
+  /** One request; `not_running` when the transport found no control server at all. */
+  private async send(townId: string, method: ControlMethod, path: string, body: unknown, timeoutMs: number): Promise<ControlResponse | 'not_running'> {
     const secret = await controlSecretFor(this.d.jwtSecret, townId);
     const headers: Record<string, string> = { [CONTROL_SECRET_HEADER]: secret };
     const text = body === undefined || method === 'GET' ? undefined : JSON.stringify(body);
@@ -144,6 +156,7 @@ export class ContainerControl {
       status = res.status;
       parsed = parseBody(res.text);
     } catch (e) {
+      if (e instanceof ContainerNotRunning) return 'not_running';
       return this.failed(townId, `The container did not answer ${method} ${path.split('?')[0] ?? path}: ${describe(e)}`);
     }
     if (isTransportFailure(status, parsed)) return this.failed(townId, `The container runtime answered ${status}.`);

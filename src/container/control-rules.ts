@@ -68,10 +68,19 @@ function isEnvelope(body: unknown): boolean {
 
 /**
  * A reply that means the control server is not answering: a gateway error (502/504, the
- * launcher or the container runtime speaking) or a 5xx that is not the control server's own
- * JSON envelope. Its own 500 `start_failed` and 503 `container_draining`/`hydrating` are answers.
+ * launcher or the container runtime speaking), the launcher's 503 `container_unavailable` (its
+ * proxy could not reach the server), or a 5xx that is not a JSON envelope. The server's own 500
+ * `start_failed` and 503 `container_draining`/`hydrating` are answers.
  */
 export function isTransportFailure(status: number, body: unknown): boolean {
   if (status === 502 || status === 504) return true;
+  if (status === 503 && errorCodeOf(body) === 'container_unavailable') return true;
   return status >= 500 && !isEnvelope(body);
+}
+
+/** The `error.code` of an envelope, or null. */
+export function errorCodeOf(body: unknown): string | null {
+  if (typeof body !== 'object' || body === null || !('error' in body)) return null;
+  const e: unknown = body.error;
+  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : null;
 }

@@ -2,9 +2,10 @@
  * The transport of `LocalTownContainerDO`: the local launcher (`container.md` §11) at
  * `LOCAL_LAUNCHER_URL`. `POST /towns/:townId/start {env}` spawns a control server and answers
  * once `/health` does; `POST /towns/:townId/stop {signal}` (SIGTERM, or SIGKILL to destroy);
- * `/towns/:townId/c/<path>` is proxied. Whether it runs is remembered in the object's storage.
+ * `/towns/:townId/c/<path>` is proxied (its 404 "no running control server" means it exited).
+ * Whether it runs is remembered in the object's storage.
  */
-import type { ContainerTransport, TransportRequest, TransportResponse } from './transport.ts';
+import { ContainerNotRunning, type ContainerTransport, type TransportRequest, type TransportResponse } from './transport.ts';
 import { withDeadline } from './deadline.ts';
 
 export interface LauncherDeps {
@@ -15,6 +16,8 @@ export interface LauncherDeps {
 }
 
 const RUNNING_KEY = 'gastown_launcher_running';
+/** The launcher's own 404 for a town without a live control server (the proxy's, not the server's). */
+const NO_SERVER = /has no running control server/;
 const STOP_TIMEOUT_MS = 10_000;
 
 export class LauncherTransport implements ContainerTransport {
@@ -44,7 +47,12 @@ export class LauncherTransport implements ContainerTransport {
     const res = await this.d.fetch(
       new Request(this.url(townId, `/c${req.path}`), { method: req.method, headers: req.headers, signal: req.signal, ...(req.body === undefined ? {} : { body: req.body }) }),
     );
-    return { status: res.status, text: await res.text() };
+    const text = await res.text();
+    if (res.status === 404 && NO_SERVER.test(text)) {
+      await this.d.storage.put(RUNNING_KEY, false);
+      throw new ContainerNotRunning(`the launcher has no control server for town ${townId}`);
+    }
+    return { status: res.status, text };
   }
 
   private async signal(townId: string, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {

@@ -4,6 +4,14 @@
  * Everything else (secret, start-on-demand, timeouts, watchdog) is `container-control.ts`.
  */
 
+/**
+ * Thrown by `send` when the transport finds no control server at all (e.g. the launcher has no
+ * live process for the town: it exited after a drain). The transport then reports not running.
+ */
+export class ContainerNotRunning extends Error {
+  override readonly name = 'ContainerNotRunning';
+}
+
 /** One HTTP exchange with the control server. */
 export interface TransportRequest {
   method: string;

@@ -11,7 +11,7 @@ import type { ContainerHandle } from '../../src/container/control-client.ts';
 import { handleOver } from '../../src/container/control-client.ts';
 import { memoryStore } from '../../src/container/control-store.ts';
 import type { ContainerStateView, ControlMethod, ControlOptions, ControlResponse, RestartMode } from '../../src/container/container-rpc.ts';
-import type { ContainerTransport, TransportRequest, TransportResponse } from '../../src/container/transport.ts';
+import { ContainerNotRunning, type ContainerTransport, type TransportRequest, type TransportResponse } from '../../src/container/transport.ts';
 import { CONTROL_SECRET_HEADER, StartAgentRequest } from '../../src/protocol/control.ts';
 
 export type FakeRoute = 'health' | 'start' | 'status' | 'stop' | 'message' | 'model' | 'system_prompt' | 'refresh_token' | 'sync_config' | 'dashboard_context' | 'setup' | 'merge' | 'unknown';
@@ -97,6 +97,13 @@ export class FakeContainerTransport implements ContainerTransport {
     this.agents.clear();
   }
 
+  /** Simulates the control server exiting on its own: the next request finds nothing there. */
+  serverGone(): void {
+    this.gone = true;
+    this.agents.clear();
+  }
+  private gone = false;
+
   /** Simulates the session of `agentId` ending. */
   exitAgent(agentId: string, reason = 'completed'): void {
     const a = this.agents.get(agentId);
@@ -109,6 +116,11 @@ export class FakeContainerTransport implements ContainerTransport {
   }
 
   async send(_townId: string, req: TransportRequest): Promise<TransportResponse> {
+    if (this.gone) {
+      this.gone = false;
+      this.running = false;
+      throw new ContainerNotRunning('no control server (fake)');
+    }
     const { route, agentId } = routeOf(req.method, req.path);
     const body: unknown = req.body === undefined ? undefined : JSON.parse(req.body);
     this.requests.push({ method: req.method, path: req.path, route, headers: { ...req.headers }, body });

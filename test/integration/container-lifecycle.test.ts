@@ -122,13 +122,18 @@ describe('LocalTownContainerDO and the launcher', () => {
     body: unknown;
   }
 
-  /** A stub launcher: answers start/stop and proxies control calls with canned replies. */
-  function stubLauncher(seen: Seen[]): (request: Request) => Promise<Response> {
+  /** A stub launcher: answers start/stop and proxies control calls with canned replies; `exited` makes it forget the town's server. */
+  function stubLauncher(seen: Seen[], town: { exited: boolean } = { exited: false }): (request: Request) => Promise<Response> {
     return async (request) => {
       const url = new URL(request.url);
       const text = await request.text();
       seen.push({ method: request.method, path: url.pathname, secret: request.headers.get(CONTROL_SECRET_HEADER), body: text === '' ? null : (JSON.parse(text) as unknown) });
-      if (url.pathname.endsWith('/start') || url.pathname.endsWith('/stop')) return Response.json({ ok: true });
+      if (url.pathname.endsWith('/start')) {
+        town.exited = false;
+        return Response.json({ data: { started: true } });
+      }
+      if (url.pathname.endsWith('/stop')) return Response.json({ data: { stopping: true } }, { status: 202 });
+      if (town.exited) return Response.json({ error: { code: 'not_found', message: 'Town x has no running control server.' } }, { status: 404 });
       if (url.pathname.endsWith('/c/health')) return Response.json({ data: { started_at: '2026-01-01T00:00:00.000Z', uptime_ms: 5, hydrated: true, draining: false, agents: 0, servers: 0, mayor_ready_at: null, container_instance_id: 'i-1' } });
       return Response.json({ data: { accepted: true } }, { status: 202 });
     };
@@ -161,5 +166,25 @@ describe('LocalTownContainerDO and the launcher', () => {
     await handle.stop();
     expect(seen.at(-1)).toMatchObject({ method: 'POST', path: `/towns/${townId}/stop`, body: { signal: 'SIGTERM' } });
     expect((await handle.state()).running).toBe(false);
+  });
+
+  it('a control server that exited on its own reads as stopped; a starting call starts a new one', async () => {
+    const townId = crypto.randomUUID();
+    const stub = env.TOWN_CONTAINER.get(env.TOWN_CONTAINER.idFromName(townId));
+    const seen: Seen[] = [];
+    const town = { exited: false };
+    await runInDurableObject(stub, (instance: TownContainerDO | LocalTownContainerDO) => {
+      if (!('launcherFetch' in instance)) throw new Error('tests bind TOWN_CONTAINER to LocalTownContainerDO');
+      instance.launcherFetch = stubLauncher(seen, town);
+    });
+    const handle = controlClientFor(env, townId);
+    expect((await handle.request('POST', '/repos/setup', {}, { timeoutMs: 1000, startOnDemand: true })).status).toBe(202);
+    town.exited = true;
+    expect((await handle.request('GET', '/agents/abc/status', undefined, { timeoutMs: 1000, startOnDemand: false })).status).toBe(404);
+    expect((await handle.state()).running).toBe(false);
+    town.exited = true;
+    expect((await handle.request('POST', '/git/merge', {}, { timeoutMs: 1000, startOnDemand: true })).status).toBe(202);
+    expect(seen.filter((s) => s.path.endsWith('/start'))).toHaveLength(2);
+    expect((await handle.state()).health_failures).toBe(0);
   });
 });

@@ -4,6 +4,7 @@
  * `hydrating`, a timeout, or a record of an older dispatch → `unknown` (staleness decides). Pure.
  */
 import { AgentView } from '../../protocol/control.ts';
+import { errorCodeOf } from '../../container/control-rules.ts';
 import type { ObservedStatus } from '../reconciler/effects.ts';
 
 export interface Observation {
@@ -11,15 +12,9 @@ export interface Observation {
   exit_reason?: string;
 }
 
-function errorCode(body: unknown): string | null {
-  if (typeof body !== 'object' || body === null || !('error' in body)) return null;
-  const e: unknown = body.error;
-  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : null;
-}
-
 /** Maps one status reply; `dispatchId` is the agent's current dispatch. */
 export function observationOf(res: { status: number; body: unknown }, dispatchId: string | null): Observation {
-  if (res.status === 404 && errorCode(res.body) === 'not_found') return { status: 'not_found' };
+  if (res.status === 404 && errorCodeOf(res.body) === 'not_found') return { status: 'not_found' };
   if (res.status !== 200 || typeof res.body !== 'object' || res.body === null || !('data' in res.body)) return { status: 'unknown' };
   const view = AgentView.safeParse(res.body.data);
   if (!view.success) return { status: 'unknown' };

@@ -79,6 +79,22 @@ describe('start-on-demand', () => {
   });
 });
 
+describe('a control server that exited on its own', () => {
+  it('reads as stopped, and a starting call starts a new one and retries, without counting failures', async () => {
+    const c = fake();
+    await c.request('POST', '/repos/setup', {}, opts(true));
+    c.transport.serverGone();
+    expect(await c.request('GET', `/agents/${AGENT}/status`, undefined, opts(false))).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+    expect(c.transport.running).toBe(false);
+    // The object still believes it runs; a starting call finds it gone, starts it and retries.
+    c.transport.running = true;
+    c.transport.serverGone();
+    expect((await c.request('POST', '/repos/setup', {}, opts(true))).status).toBe(202);
+    expect(c.transport.boots).toHaveLength(2);
+    expect((await c.state()).health_failures).toBe(0);
+  });
+});
+
 describe('deadlines', () => {
   it('a hanging call ends at its deadline as 503 container_unavailable', async () => {
     const c = fake();
