@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 /**
- * `npm start`: runs a town locally and offline. Starts `wrangler dev --env local` (state under
- * .wrangler/state) with prefixed logs, waits until /health answers, then prints the API base,
- * a ready-to-use dev token and a sample curl. Ctrl-C stops everything it started.
- * The local launcher (one control server per town) joins here with the control-server issue.
+ * `npm start`: runs a town locally and offline. Starts the local launcher (one control server per
+ * town, on demand; workspaces under the git-ignored .gastown/) and `wrangler dev --env local`
+ * (state under .wrangler/state) with prefixed logs, waits until both answer /health, then prints
+ * the API base, a ready-to-use dev token and a sample curl. Ctrl-C stops everything it started.
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const PORT = Number(process.env.GASTOWN_PORT ?? 8787);
+const LAUNCHER_PORT = 8790;
 const HOST = '127.0.0.1';
 const BASE = `http://${HOST}:${PORT}`;
 const READY_TIMEOUT_MS = 120_000;
@@ -20,8 +21,9 @@ function prefixed(stream, prefix, out) {
   createInterface({ input: stream }).on('line', (line) => out.write(`${prefix} ${line}\n`));
 }
 
-function start(name, command, args) {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: process.env });
+function start(name, command, args, extraEnv = {}, stopSignal = 'SIGTERM') {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...extraEnv } });
+  child.stopSignal = stopSignal;
   prefixed(child.stdout, `[${name}]`, process.stdout);
   prefixed(child.stderr, `[${name}]`, process.stderr);
   child.on('exit', (code, signal) => {
@@ -41,13 +43,13 @@ async function stopAll(code) {
   for (const child of children) {
     if (child.exitCode === null && child.pid !== undefined) {
       try {
-        process.kill(-child.pid, 'SIGTERM');
+        process.kill(-child.pid, child.stopSignal);
       } catch {
         // already gone
       }
     }
   }
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + 10_000;
   while (children.some((c) => c.exitCode === null && c.signalCode === null) && Date.now() < deadline) await sleep(100);
   for (const child of children) {
     if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
@@ -70,23 +72,27 @@ setInterval(() => {
   if (process.ppid !== parentAtStart) void stopAll(0);
 }, 1000).unref();
 
-async function waitHealthy() {
+async function waitHealthy(base = BASE) {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(`${BASE}/health`, { signal: AbortSignal.timeout(2000) });
+      const res = await fetch(`${base}/health`, { signal: AbortSignal.timeout(2000) });
       if (res.ok) return await res.json();
     } catch {
       // not up yet
     }
     await sleep(300);
   }
-  throw new Error(`the worker did not answer ${BASE}/health within ${READY_TIMEOUT_MS / 1000} s`);
+  throw new Error(`${base}/health did not answer within ${READY_TIMEOUT_MS / 1000} s`);
 }
 
 async function main() {
+  const launcher = new URL('../container/src/launcher.ts', import.meta.url).pathname;
+  // SIGINT is the launcher's fast local exit: its control servers skip the drain (container.md §8).
+  start('launcher', process.execPath, ['--experimental-transform-types', '--no-warnings', launcher], { PORT: String(LAUNCHER_PORT) }, 'SIGINT');
   const wranglerBin = new URL('../node_modules/wrangler/bin/wrangler.js', import.meta.url).pathname;
   start('worker', process.execPath, [wranglerBin, 'dev', '--env', 'local', '--ip', HOST, '--port', String(PORT), '--show-interactive-dev-session=false']);
+  await waitHealthy(`http://${HOST}:${LAUNCHER_PORT}`);
   const health = await waitHealthy();
   const tokenRes = await fetch(`${BASE}/api/dev/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
   const token = (await tokenRes.json()).data.token;
@@ -95,6 +101,7 @@ async function main() {
  Gastown is running locally (${health.data.environment}, ${health.data.version})
    API base:  ${BASE}/api
    Health:    ${BASE}/health
+   Launcher:  http://${HOST}:${LAUNCHER_PORT} (one control server per town, on demand)
    Dev token (user "dev", 7 days):
      ${token}
 
