@@ -6,6 +6,7 @@
 import { benchBeadCreate, benchReadyQuery } from './town-bench.ts';
 import { benchReconcile, benchTick } from './tick-bench.ts';
 import { benchHydration } from './hydration-bench.ts';
+import { benchSlingToDispatch } from './dispatch-bench.ts';
 
 interface Figure {
   name: string;
@@ -52,6 +53,8 @@ for (const [beads, agents] of [
   figures.push({ name: `reconcile_p50_${label}`, value: pure.p50, unit: 'ms', note: 'pure reconcile() over the SQL view' });
 }
 
+const dispatch = await quiet(() => benchSlingToDispatch());
+figures.push({ name: 'sling_to_dispatch_p50', value: dispatch.p50, unit: 'ms', note: 'sling → tick → /agents/start received by the fake transport' });
 const hydration = await quiet(() => benchHydration(20, 300));
 figures.push({ name: 'hydration_start_ms', value: hydration.hydration_start_ms, unit: 'ms', note: 'fresh /agents/start while 20 registry agents resume (fake kilo, 300 ms server start)' });
 figures.push({ name: 'hydration_start_sequential_ms', value: hydration.hydration_start_sequential_ms, unit: 'ms', note: 'same, strictly sequential resume under one global lock' });
