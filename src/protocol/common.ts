@@ -14,7 +14,7 @@ export const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 
 /** ISO 8601 UTC with milliseconds, as every timestamp on the wire. */
 export const IsoTime = z.iso.datetime({ offset: false, precision: 3 });
-/** Looser input form: any ISO 8601 datetime, with or without an offset. */
+/** Looser input form: an ISO 8601 datetime, with or without an offset. */
 export const IsoTimeInput = z.iso.datetime({ offset: true });
 
 export const BeadType = z.enum(['issue', 'merge_request', 'convoy', 'escalation', 'message', 'agent']);

@@ -80,6 +80,7 @@ import { mayorContext } from './dispatch/mayor.ts';
 import { mayorStatus } from './reports/mayor-status.ts';
 import { ensureMayor, messageMayor, type MayorMessageInput } from './reports/mayor-session.ts';
 import { patchConfigSwappingMayor } from './reports/mayor-model-swap.ts';
+import { patchConfigPushingMayorPrompt } from './reports/mayor-prompt-push.ts';
 import type { MayorPorts } from './reports/mayor-ports.ts';
 import { refreshGitToken } from './reports/git-token.ts';
 
@@ -547,7 +548,7 @@ export class TownDO extends DurableObject<Env> {
     return captureAsync(() => messageMayor(this.mayorPorts(actor), body));
   }
   async patchConfigAndSwapMayor(actor: string, patch: TownConfigPatch) {
-    return patchConfigSwappingMayor(this.mayorPorts(actor), () => this.patchConfig(actor, patch));
+    return patchConfigSwappingMayor(this.mayorPorts(actor), () => patchConfigPushingMayorPrompt(this.mayorPorts(actor), () => this.patchConfig(actor, patch)));
   }
   // ---- agent and container reports (end)
 

@@ -84,7 +84,7 @@ export const CACHE_HIT_ENV_KEYS: readonly string[] = Object.freeze([
  * The only keys taken from the control server's env: locale, time zone, temp dir, TLS and proxy
  * settings. Nothing else is inherited, so a revoked credential can never linger (§6 item 7).
  */
-const INHERITED_KEYS: readonly string[] = [
+export const INHERITED_ENV_KEYS: readonly string[] = [
   'LANG',
   'LC_ALL',
   'LC_CTYPE',
@@ -133,7 +133,7 @@ export function buildAgentEnv(
   if (!resolved.ok) return { error: resolved };
 
   const env: Record<string, string> = {};
-  for (const key of INHERITED_KEYS) {
+  for (const key of INHERITED_ENV_KEYS) {
     const value = opts.baseEnv[key];
     if (value !== undefined && value !== '') env[key] = value;
   }

@@ -9,30 +9,10 @@ import type { Logger, Redactor } from '../redact.ts';
 import type { LauncherTimings } from './launcher-timings.ts';
 import { TownProcess } from './town-process.ts';
 import type { ControlEntry, StopSignal } from './town-process.ts';
+import { INHERITED_ENV_KEYS } from '../env/build-agent-env.ts';
 
 /** Keys of the launcher's own env a control server inherits (everything else comes from the boot env). */
-const PASS_THROUGH_KEYS: readonly string[] = [
-  'PATH',
-  'HOME',
-  'LANG',
-  'LC_ALL',
-  'LC_CTYPE',
-  'TZ',
-  'TMPDIR',
-  'USER',
-  'LOGNAME',
-  'SHELL',
-  'TERM',
-  'NODE_EXTRA_CA_CERTS',
-  'SSL_CERT_FILE',
-  'SSL_CERT_DIR',
-  'HTTP_PROXY',
-  'HTTPS_PROXY',
-  'NO_PROXY',
-  'http_proxy',
-  'https_proxy',
-  'no_proxy',
-];
+const PASS_THROUGH_KEYS: readonly string[] = ['PATH', 'HOME', ...INHERITED_ENV_KEYS];
 
 /** Options of `Towns`. */
 export interface TownsOptions {

@@ -76,6 +76,14 @@ export function rigStartRequest(f: RigStartFacts, dispatchId: string, agentToken
   };
 }
 
+/** The mayor's system prompt as a start sends it (also pushed on an instructions change). */
+export function mayorPromptFor(f: Pick<MayorStartFacts, 'town' | 'rigs'>): string {
+  return mayorSystemPrompt(
+    f.rigs.map((r) => r.name),
+    f.town.config.custom_instructions.mayor,
+  );
+}
+
 /** The mayor's start request (`reconciler.md` §6b): every rig, the message or `Mayor ready.`. */
 export function mayorStartRequest(
   f: MayorStartFacts,
@@ -92,10 +100,7 @@ export function mayorStartRequest(
     role: 'mayor',
     name: f.agent.name,
     prompt: opts.prompt ?? MAYOR_READY_PROMPT,
-    system_prompt: mayorSystemPrompt(
-      f.rigs.map((r) => r.name),
-      f.town.config.custom_instructions.mayor,
-    ),
+    system_prompt: mayorPromptFor(f),
     ...modelFor(f.town.config, 'mayor', null),
     agent_token: agentToken,
     rigs: f.rigs.map((r) => ({ rig_id: r.id, name: r.name, git_url: r.git_url, default_branch: r.default_branch })),
