@@ -137,6 +137,23 @@ describe('T/mayor/message', () => {
     expect(h.fake.dispatches.map((d) => d.prompt)).toEqual([undefined, 'Hello?']);
   });
 
+  it('ensure detects a torn-down session (the container has no such agent) and starts the mayor again', async () => {
+    const h = await harness();
+    const container = await withContainer(h);
+    const agentId = data<{ agent_id: string }>(await call('POST', `${T(h)}/ensure`, { token: h.token })).agent_id;
+    expect(h.fake.dispatches).toHaveLength(1);
+    // The container still knows the session: ensure is a no-op.
+    await call('POST', `${T(h)}/ensure`, { token: h.token });
+    expect(h.fake.dispatches).toHaveLength(1);
+    expect(container.paths()).toContain(`GET /agents/${agentId}/status`);
+    // The container restarted without it: ensure starts the mayor again, without starting a container for the check.
+    container.answers.set(`/agents/${agentId}/status`, { status: 404, body: { error: { code: 'not_found', message: 'No such agent.' } } });
+    const r = await call('POST', `${T(h)}/ensure`, { token: h.token });
+    expect(r.status).toBe(200);
+    expect(h.fake.dispatches).toHaveLength(2);
+    expect(container.sent.filter((s) => s.path === `/agents/${agentId}/status`).every((s) => !s.startOnDemand)).toBe(true);
+  });
+
   it('an unreachable container is a 503 container_unavailable; a draining one a 503 container_draining', async () => {
     const h = await harness();
     const container = await withContainer(h);

@@ -34,14 +34,39 @@ function start(ctx: TownCtx, opts: { message?: string; uiContext?: string }): vo
  * next ensure starts it.
  */
 export async function ensureMayor(ports: MayorPorts): Promise<MayorStatus> {
+  const torn = await tornDownSession(ports);
   return ports.write((ctx) => {
     requireTown(ctx.sql);
+    if (torn !== null) {
+      // The container no longer has the session the town thinks is live: mark it idle, start anew.
+      const current = findMayor(ctx.sql);
+      if (current !== null && current.id === torn.id && current.status === torn.status) {
+        transitionAgent(ctx, torn.id, 'idle', { from: torn.status, reason: { code: 'session_gone', message: 'The container has no session for the mayor.' } });
+      }
+    }
     const mayor = findMayor(ctx.sql);
     const idle = mayor === null || mayor.status === 'idle';
     if (isDrainingNow(readDrain(ctx.sql), ctx.now, ports.drainMaxMs)) getOrCreateAgent(ctx, 'mayor', null, 0);
     else if (idle) start(ctx, {});
     return mayorStatus(ctx.sql);
   });
+}
+
+/**
+ * A `working`/`waiting` mayor whose session the container does not know (a stopped container, or
+ * a control server that hydrated without it): `GET /agents/:id/status` answers 404. Never starts
+ * the container; any other answer (or no answer) trusts the town's view.
+ */
+async function tornDownSession(ports: MayorPorts): Promise<{ id: string; status: 'working' | 'waiting' } | null> {
+  const mayor = ports.read((sql) => findMayor(sql));
+  if (mayor === null || (mayor.status !== 'working' && mayor.status !== 'waiting')) return null;
+  try {
+    const res = await ports.control().request('GET', `/agents/${mayor.id}/status`, undefined, { timeoutMs: MAYOR_CONTROL_TIMEOUT_MS, startOnDemand: false });
+    return res.status === 404 ? { id: mayor.id, status: mayor.status } : null;
+  } catch (e) {
+    logLine('warn', 'mayor.status_check_failed', { error: e instanceof Error ? e.message : 'unknown' });
+    return null;
+  }
 }
 
 type Plan = { delivery: 'starting' } | { send: string };
