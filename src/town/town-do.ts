@@ -44,20 +44,18 @@ import { listActivity } from './activity/activity.ts';
 import { mergeQueue } from './review/merge-queue.ts';
 import { patchTownConfig, requireBead, sling, slingBatchView } from './commands.ts';
 import { healthCheck } from './alarm/cadence.ts';
+import { TickAlerts } from './alarm/alerts.ts';
+import { debugStatus, injectEvent, requeueEvent } from './debug/debug-rpc.ts';
 import { LiveHub } from './live/live-hub.ts';
 import { SqlTownView } from './reconciler/view-sql.ts';
 import { computeCadence } from './reconciler/cadence.ts';
 import { dryRun, replayEvents, type ReplayRequest } from './debug/dry-run.ts';
-import { debugBead, listInbox, statusSummary } from './debug/debug-views.ts';
-import { findTownEvent, requeueDeadLetter, rowToInboxEvent } from './events/town-events.ts';
-import { Conflict, NotFound } from '../errors.ts';
+import { debugBead, listInbox } from './debug/debug-views.ts';
 import { TickScheduler } from './alarm/scheduler.ts';
 import { thresholdsFor, type Thresholds } from './reconciler/constants.ts';
 import { type EffectExecutor, runEffects } from './reconciler/effects.ts';
 import type { TickDeps } from './reconciler/tick.ts';
-import type { Violation } from './reconciler/invariants.ts';
 import { insertTownEvent, type NewTownEvent } from './events/town-events.ts';
-import { reportError } from '../observability/sentry.ts';
 import { ContainerExecutor, type ContainerExecutorDeps } from './dispatch/container-executor.ts';
 import type { ContainerHandle } from '../container/control-client.ts';
 import type { RestartMode } from '../container/container-rpc.ts';
@@ -95,15 +93,17 @@ export class TownDO extends DurableObject<Env> {
   readonly scheduler: TickScheduler;
   readonly live: LiveHub;
   private readonly limiter = new RateLimiter(() => this.clock.now());
+  private readonly alerts: TickAlerts;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = durableObjectSql(ctx.storage);
+    this.alerts = new TickAlerts(env);
     this.scheduler = new TickScheduler(ctx.storage, () => this.tickDeps());
     this.live = new LiveHub(ctx, this.sql, env.ENVIRONMENT === 'development');
     this.scheduler.onTick = (outcome) => {
       this.live.broadcastChanges();
-      this.reportViolations(outcome.violations);
+      this.alerts.violations(outcome.violations, findTown(this.sql)?.id ?? '', this.thresholds.VIOLATION_REPORT_MS);
     };
     void ctx.blockConcurrencyWhile(async () => {
       migrate(this.sql, iso(this.clock.now()));
@@ -122,10 +122,7 @@ export class TownDO extends DurableObject<Env> {
       executor: this.executor,
       thresholds: this.thresholds,
       development: this.env.ENVIRONMENT === 'development',
-      alert: (kind, message, tags) => {
-        logLine('error', `tick.${kind}`, { ...tags, message });
-        reportError({ dsn: this.env.SENTRY_DSN, environment: this.env.ENVIRONMENT, release: this.env.GASTOWN_VERSION, tags: { ...tags, alert: kind }, error: new Error(`${kind}: ${message}`) });
-      },
+      alert: (kind, message, tags) => this.alerts.alert(kind, message, tags),
     };
   }
 
@@ -133,19 +130,6 @@ export class TownDO extends DurableObject<Env> {
     const town = findTown(this.sql);
     const seconds = town === null ? 5 : town.config.alarm.active_interval_seconds;
     return Math.max(250, Math.round((seconds * 1000) / this.thresholds.INTERVAL_DIVISOR));
-  }
-
-  /** Last Sentry report per invariant: at most one per (town, invariant) per hour (`reconciler.md` §7). */
-  private readonly violationReportedAt = new Map<string, number>();
-
-  private reportViolations(violations: Violation[]): void {
-    const now = Date.now();
-    for (const v of violations) {
-      const last = this.violationReportedAt.get(v.invariant);
-      if (last !== undefined && now - last < this.thresholds.VIOLATION_REPORT_MS) continue;
-      this.violationReportedAt.set(v.invariant, now);
-      reportError({ dsn: this.env.SENTRY_DSN, environment: this.env.ENVIRONMENT, release: this.env.GASTOWN_VERSION, tags: { invariant: v.invariant, town_id: findTown(this.sql)?.id ?? '' }, error: new Error(`invariant ${v.invariant}: ${v.detail}`) });
-    }
   }
 
   /** Pulls the alarm to now (new events, new ready work). */
@@ -412,20 +396,9 @@ export class TownDO extends DurableObject<Env> {
     return { thresholds: this.thresholds };
   }
   async debugStatus() {
-    const alarm = await this.ctx.storage.getAlarm();
-    const last = this.scheduler.lastTick;
-    return this.read((sql) => {
-      const view = new SqlTownView(sql, this.env.ENVIRONMENT === 'development');
-      // Before the first tick of this instance, the cadence a tick would choose now.
-      const cadence = last ?? computeCadence(view, this.clock.now(), this.thresholds);
-      return {
-        alarm: { next_fire_at: alarm === null ? null : new Date(alarm).toISOString(), interval_ms: cadence.next_alarm_ms, cadence: cadence.cadence },
-        ...statusSummary(sql),
-        last_tick: last,
-        draining: view.drain().draining,
-        container: { state: 'unknown' },
-      };
-    });
+    const [alarmAt, container] = await Promise.all([this.ctx.storage.getAlarm(), findTown(this.sql) === null ? null : this.townContainer().state()]);
+    const containerState = container === null ? 'none' : container.running ? 'running' : 'stopped';
+    return this.read((sql) => debugStatus(sql, { alarmAt, lastTick: this.scheduler.lastTick, now: this.clock.now(), thresholds: this.thresholds, development: this.env.ENVIRONMENT === 'development', containerState }));
   }
   async dryRun() {
     return capture(() => dryRun(this.townCtx('system'), this.reconcileConfig()));
@@ -437,23 +410,12 @@ export class TownDO extends DurableObject<Env> {
     return this.read((sql) => listInbox(sql, query));
   }
   async requeueEvent(eventId: string) {
-    const result = this.read((sql) => {
-      if (findTownEvent(sql, eventId) === null) throw new NotFound('event', eventId);
-      if (!requeueDeadLetter(sql, eventId)) throw new Conflict('conflict', `Event ${eventId} is not dead-lettered.`);
-      const row = findTownEvent(sql, eventId);
-      if (row === null) throw new NotFound('event', eventId);
-      return rowToInboxEvent(row);
-    });
+    const result = this.read((sql) => requeueEvent(sql, eventId));
     if (result.ok) await this.kick();
     return result;
   }
   async injectEvent(e: NewTownEvent) {
-    const result = this.read((sql) => {
-      const id = insertTownEvent(sql, e, this.clock.now());
-      const row = findTownEvent(sql, id);
-      if (row === null) throw new NotFound('event', id);
-      return rowToInboxEvent(row);
-    });
+    const result = this.read((sql) => injectEvent(sql, e, this.clock.now()));
     if (result.ok) await this.kick();
     return result;
   }

@@ -87,6 +87,19 @@ async function call(l: Launcher, method: string, path: string, body?: unknown, h
 const bootEnv = (secret: string): { env: Record<string, string> } => ({ env: { GASTOWN_CONTROL_SECRET: secret } });
 
 /** True while the process group led by `pid` has a member that is not a zombie. */
+/**
+ * Whether every listed group is gone within `ms`: a SIGKILLed group disappears once the kernel
+ * and its reaper are done, which is not instant on a loaded machine.
+ */
+async function groupsGone(pids: readonly number[], ms = 5000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (pids.some(groupAlive)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return true;
+}
+
 function groupAlive(pid: number): boolean {
   try {
     process.kill(-pid, 0);
@@ -133,7 +146,7 @@ describe('local launcher', () => {
       expect(stop.status).toBe(202);
       const exited = await l.line((x) => x.msg === 'town.exited' && x.town_id === 'town-a');
       expect(exited.code).toBe(0);
-      expect(groupAlive(Number(a.json.data?.pid))).toBe(false);
+      expect(await groupsGone([Number(a.json.data?.pid)])).toBe(true);
       const gone = await call(l, 'GET', '/towns/town-a/c/health', undefined, { [CONTROL_SECRET_HEADER]: 'secret-town-a-0001' });
       expect(gone.status).toBe(404);
       expect(gone.json.error?.code).toBe('not_found');
@@ -175,7 +188,7 @@ describe('local launcher', () => {
       l.signal('SIGTERM');
       expect(await l.exit).toBe(0);
       expect(l.lines.filter((x) => x.msg === 'town.exited').map((x) => x.town_id).sort()).toEqual(['town-a', 'town-b']);
-      expect(pids.some(groupAlive)).toBe(false);
+      expect(await groupsGone(pids)).toBe(true);
     },
     TIMEOUT_MS,
   );
@@ -194,8 +207,7 @@ describe('local launcher', () => {
       expect(killed.groups_below).toBe(1);
       const exited = await l.line((x) => x.msg === 'town.exited' && x.town_id === 'town-s');
       expect(exited.signal).toBe('SIGKILL');
-      expect(groupAlive(pid)).toBe(false);
-      expect(groupAlive(grandchild)).toBe(false);
+      expect(await groupsGone([pid, grandchild])).toBe(true);
     },
     TIMEOUT_MS,
   );

@@ -11,7 +11,7 @@ import type { SqlHandle } from '../db/sql.ts';
 import { findBead } from '../beads/bead-rows.ts';
 import { transitionBead } from '../beads/transition.ts';
 import { pageByCreated, type Page } from '../records/pagination.ts';
-import { AGENT_SELECT, findAgent, rowToAgent } from './agent-rows.ts';
+import { findAgent, rowToAgent } from './agent-rows.ts';
 import { unhookAgent } from './hooks.ts';
 import { transitionAgent } from './transition.ts';
 
