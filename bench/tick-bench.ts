@@ -13,19 +13,10 @@ import { SqlTownView } from '../src/town/reconciler/view-sql.ts';
 import type { EffectExecutor } from '../src/town/reconciler/effects.ts';
 import type { SqlHandle } from '../src/town/db/sql.ts';
 import { nodeSql } from './node-sql.ts';
+import { seededRandom as rng } from './rng.ts';
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 const iso = (t: number) => new Date(t).toISOString();
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const instant: EffectExecutor = {
   run: async () => [],

@@ -10,20 +10,9 @@ import { readyWork, readyWorkForRig } from '../src/town/beads/ready-work.ts';
 import type { TownCtx } from '../src/town/context.ts';
 import type { SqlHandle } from '../src/town/db/sql.ts';
 import { nodeSql } from './node-sql.ts';
+import { seededRandom as rng } from './rng.ts';
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
-
-/** Small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function newTownDb(): { sql: SqlHandle; ctx: (now: number) => TownCtx; rigId: string; close(): void } {
   const db = nodeSql();

@@ -16,6 +16,7 @@ import type { TownCtx } from '../../../src/town/context.ts';
 import type { SqlHandle } from '../../../src/town/db/sql.ts';
 import { num, str } from '../../../src/town/db/sql.ts';
 import { nodeSql } from '../../../bench/node-sql.ts';
+import { seededRandom as rng } from '../../../bench/rng.ts';
 
 const T0 = Date.parse('2026-03-01T00:00:00.000Z');
 
@@ -28,16 +29,6 @@ function town(): { sql: SqlHandle; ctx: (now: number) => TownCtx; rigId: string 
   const at = new Date(T0).toISOString();
   sql.run(`INSERT INTO rigs (rig_id, name, git_url, created_at, updated_at) VALUES (?, 'app', 'https://github.com/a/b.git', ?, ?)`, rigId, at, at);
   return { sql, rigId, ctx: (now) => ({ sql, now, townId, actor: 'user:u', development: true, effects: [] }) };
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Readiness computed the slow, obvious way from the rows. */

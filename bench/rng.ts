@@ -1,0 +1,15 @@
+/**
+ * A small deterministic PRNG (mulberry32) for seeded benchmark towns and property tests:
+ * the same seed always builds the same town.
+ */
+
+/** Returns a generator of floats in [0, 1) for `seed`. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
