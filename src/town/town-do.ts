@@ -24,7 +24,7 @@ import { logLine } from '../observability/log.ts';
 import { SettableClock, iso } from './db/clock.ts';
 import { durableObjectSql, type SqlHandle } from './db/sql.ts';
 import { migrate } from './migrations/index.ts';
-import type { EffectIntent, TownCtx } from './context.ts';
+import type { TownCtx } from './context.ts';
 import { capture, type RpcResult } from './rpc-result.ts';
 import { checkOwner, createTownRow, findTown, requireTown, townDetail, toTown, type OwnerCheck } from './records/town-record.ts';
 import { createRig, deleteRig, listRigs, patchRig, rigDetail, requireRig } from './records/rigs.ts';
@@ -45,6 +45,7 @@ import { mergeQueue } from './review/merge-queue.ts';
 import { patchTownConfig, requireBead, sling, slingBatchView } from './commands.ts';
 import { healthCheck } from './alarm/cadence.ts';
 import { TickAlerts } from './alarm/alerts.ts';
+import { CommandRunner } from './command-runner.ts';
 import { debugStatus, injectEvent, requeueEvent } from './debug/debug-rpc.ts';
 import { LiveHub } from './live/live-hub.ts';
 import { SqlTownView } from './reconciler/view-sql.ts';
@@ -53,9 +54,9 @@ import { dryRun, replayEvents, type ReplayRequest } from './debug/dry-run.ts';
 import { debugBead, listInbox } from './debug/debug-views.ts';
 import { TickScheduler } from './alarm/scheduler.ts';
 import { thresholdsFor, type Thresholds } from './reconciler/constants.ts';
-import { type EffectExecutor, runEffects } from './reconciler/effects.ts';
+import type { EffectExecutor } from './reconciler/effects.ts';
 import type { TickDeps } from './reconciler/tick.ts';
-import { insertTownEvent, type NewTownEvent } from './events/town-events.ts';
+import type { NewTownEvent } from './events/town-events.ts';
 import { ContainerExecutor, type ContainerExecutorDeps } from './dispatch/container-executor.ts';
 import type { ContainerHandle } from '../container/control-client.ts';
 import type { RestartMode } from '../container/container-rpc.ts';
@@ -94,11 +95,20 @@ export class TownDO extends DurableObject<Env> {
   readonly live: LiveHub;
   private readonly limiter = new RateLimiter(() => this.clock.now());
   private readonly alerts: TickAlerts;
+  private readonly runner: CommandRunner;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = durableObjectSql(ctx.storage);
     this.alerts = new TickAlerts(env);
+    this.runner = new CommandRunner({
+      sql: this.sql,
+      now: () => this.clock.now(),
+      development: () => env.ENVIRONMENT === 'development',
+      executor: () => this.executor,
+      broadcast: () => this.live.broadcastChanges(),
+      kick: () => this.kick(),
+    });
     this.scheduler = new TickScheduler(ctx.storage, () => this.tickDeps());
     this.live = new LiveHub(ctx, this.sql, env.ENVIRONMENT === 'development');
     this.scheduler.onTick = (outcome) => {
@@ -137,54 +147,20 @@ export class TownDO extends DurableObject<Env> {
     await this.scheduler.kick(this.activeIntervalMs());
   }
 
-  // ------------------------------------------------------------------ plumbing
+  // ------------------------------------------------------------------ plumbing (command-runner.ts)
 
   private townCtx(actor: string): TownCtx {
-    return { sql: this.sql, now: this.clock.now(), townId: requireTown(this.sql).id, actor, development: this.env.ENVIRONMENT === 'development', effects: [] };
+    return this.runner.townCtx(actor);
   }
-
-  /** A write: one synchronous transaction, then effects, then an optional kick. */
-  private async write<T>(actor: string, fn: (ctx: TownCtx) => T, opts: { kick?: boolean | ((value: T) => boolean) } = {}): Promise<RpcResult<T>> {
-    let effects: EffectIntent[] = [];
-    const result = capture(() =>
-      this.sql.transaction(() => {
-        const ctx = this.townCtx(actor);
-        const value = fn(ctx);
-        effects = ctx.effects;
-        return value;
-      }),
-    );
-    if (result.ok) {
-      this.live.broadcastChanges();
-      const shouldKick = typeof opts.kick === 'function' ? opts.kick(result.value) : opts.kick === true;
-      await this.runCommandEffects(effects);
-      if (shouldKick) await this.kick();
-    }
-    return result;
+  private write<T>(actor: string, fn: (ctx: TownCtx) => T, opts: { kick?: boolean | ((value: T) => boolean) } = {}): Promise<RpcResult<T>> {
+    return this.runner.write(actor, fn, opts);
   }
-
   private read<T>(fn: (sql: SqlHandle) => T): RpcResult<T> {
-    return capture(() => {
-      requireTown(this.sql);
-      return fn(this.sql);
-    });
+    return this.runner.read(fn);
   }
-
-  /** A command's effects run after its commit, like a tick's; their outcomes become events. */
-  private async runCommandEffects(effects: EffectIntent[]): Promise<void> {
-    if (effects.length === 0) return;
-    const town = findTown(this.sql);
-    if (town === null) return;
-    const result = await runEffects(this.executor, effects, { townId: town.id, now: this.clock.now() });
-    if (result.events.length > 0) await this.insertEvents(result.events);
-  }
-
   /** Inserts town events (the only inbox) and kicks the alarm. */
   async insertEvents(events: NewTownEvent[]): Promise<void> {
-    this.sql.transaction(() => {
-      for (const e of events) insertTownEvent(this.sql, e, this.clock.now());
-    });
-    await this.kick();
+    await this.runner.insertEvents(events);
   }
 
   // ------------------------------------------------------------------ town
