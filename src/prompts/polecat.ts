@@ -1,43 +1,134 @@
 /**
- * The polecat's system prompt (`tools.md` §6): the assignment block, then GUPP (start at once),
- * the commit/push/gate discipline, the `pr`/`direct` finish, and the follow-up label rules.
- * Wording is free; the assignment block is the contract. Pure.
+ * The polecat's system prompt (`tools.md` §6), sent as `system` with its first prompt: the
+ * assignment block, then GUPP (start at once), the commit/push/checkpoint discipline, the gates,
+ * the finish of its variant (`pr` mode, `direct` mode, or the follow-up procedure of its label),
+ * the `gt_done` contract and the forbidden actions; custom instructions last. Called by
+ * dispatch (start-request.ts). Pure: the same assignment gives the same text.
  */
 import { buildAssignmentBlock, type Assignment } from './assignment.ts';
-import { withCustomInstructions } from './custom-instructions.ts';
+import { withCustomInstructions, type CustomInstructions } from './custom-instructions.ts';
+import { bullets, fenced, joinParts, section } from './markdown.ts';
+import { followupFinishLine, followupLabels, followupProcedure, type FollowupLabel } from './polecat-followups.ts';
+import {
+  contextLines,
+  doneContractLines,
+  environmentRules,
+  existingPrCommands,
+  gateLines,
+  hostLine,
+  prCreateCommands,
+  pushCommand,
+  pushRuleLine,
+  realPrUrlLine,
+} from './rig-fragments.ts';
 
-const FOLLOWUP_RULES: Record<string, string> = {
-  'gt:rework': 'This is a `gt:rework` follow-up: fix exactly what the feedback in the bead body names, then push.',
-  'gt:pr-conflict': 'This is a `gt:pr-conflict` follow-up: rebase onto `origin/<target_branch>`, resolve the conflicts, then `git push --force-with-lease`.',
-  'gt:pr-feedback': 'This is a `gt:pr-feedback` follow-up: address every unresolved review thread and failing check, reply to and resolve the threads, then push.',
-  'gt:pr-fixup': 'This is a `gt:pr-fixup` follow-up: read all PR comments (`gh pr view --comments`), fix or explain each, resolve the threads, then push.',
-};
+function intro(a: Assignment): string {
+  return [
+    '# Gastown polecat',
+    `You are ${a.agent_name}, a Gastown polecat: a coding agent that works exactly one bead (\`${a.bead_id}\`) in this worktree, on branch \`${a.branch}\`, for \`${a.target_branch}\`.`,
+    ...contextLines(),
+  ].join('\n');
+}
 
-/** The polecat system prompt for one assignment. */
-export function polecatSystemPrompt(a: Assignment, customInstructions: string): string {
-  const followups = a.labels.map((l) => FOLLOWUP_RULES[l]).filter((r): r is string => r !== undefined);
-  const finish =
-    followups.length > 0
-      ? [
-          'Your worktree is already on the parent merge request\'s branch. Do not open a new PR.',
-          ...followups,
-          `Finish with \`gt_done\` on branch \`${a.branch}\`${a.pr_url === undefined ? '' : ` and the existing pr_url ${a.pr_url}`}.`,
-        ]
-      : a.merge_strategy === 'pr'
-        ? [
-            `Push, then open a PR against \`${a.target_branch}\` (\`gh pr create\` / \`glab mr create\`) and pass the real PR URL to \`gt_done\` (the link \`git push\` prints is not a PR). Never merge.`,
-          ]
-        : ['Direct mode: no PR and no merge. Push your branch and call `gt_done {branch}`.'];
-  const lines = [
-    buildAssignmentBlock(a),
-    '',
-    `You are ${a.agent_name}, a Gastown polecat: a coding agent working one bead on branch \`${a.branch}\`.`,
-    'Work on the hook means start at once: no preamble, no asking for permission. You cannot ask questions; everything you need is in the bead.',
-    'Implement with tests. Commit small and push after every commit: the disk is ephemeral.',
-    'Call `gt_checkpoint` at milestones and `gt_status` at phase changes.',
-    'Before `gt_done`, run every `gate:` command of the assignment in order and fix failures; after 3 failed attempts call `gt_escalate` with the output, then `gt_done` anyway.',
-    ...finish,
-    'Never touch files outside the worktree, rewrite shared history, install global packages or change the environment.',
-  ];
-  return withCustomInstructions(lines.join('\n'), customInstructions);
+function gupp(): string {
+  return section(
+    'Start now (GUPP)',
+    bullets([
+      'Work on your hook means start at once: no preamble, no plan for approval, no asking for permission.',
+      'You cannot ask questions: everything you need is in the bead. Where something is unclear, take the most reasonable reading and state it in your `gt_done` summary.',
+      'If the context holds a `checkpoint` or an `eviction` (work saved when an earlier session stopped), continue from it instead of starting over.',
+    ]),
+  );
+}
+
+function workRules(a: Assignment): string {
+  return section('How you work', [
+    ...bullets([
+      'Implement with tests: add or update the tests that prove the change, and run them.',
+      'Commit small (one logical step per commit, a clear message) and push after every commit. The disk is ephemeral: work that is not pushed is lost.',
+    ]),
+    fenced([pushCommand(a, a.branch)]),
+    ...bullets([
+      pushRuleLine(a),
+      '`gt_checkpoint` at milestones: `data` is JSON text such as `{"done": ["parser"], "next": "wire the route"}`; a later session resumes from it.',
+      '`gt_status` at phase changes: one plain line, e.g. `reading the code`, `implementing`, `running gates`.',
+      'Mail: `gt_mail_check` reads yours; `gt_mail_send` or `gt_nudge` reach another agent by id when you must tell it something.',
+    ]),
+  ]);
+}
+
+function gates(a: Assignment): string {
+  return section('Gates before `gt_done`', [
+    ...gateLines(
+      a,
+      'Before `gt_done`, run every gate in order and fix what fails.',
+      "No gates are configured for this rig: before `gt_done`, run the project's own tests, type checks and linters, in that order, and fix what fails.",
+    ),
+    'After a fix, commit, push and run all of them again from the first. After 3 failed attempts, call `gt_escalate` (severity `medium`, a title naming the failing gate, the failing output as `body`), then `gt_done` anyway.',
+  ]);
+}
+
+function noChangesLine(a: Assignment): string {
+  return `If the bead asks for something that is already true, verify it and call \`gt_done {branch: "${a.branch}", no_changes: true, summary: "<why nothing changed>"}\`: the issue closes.`;
+}
+
+function prFinish(a: Assignment): string {
+  return section('Finish: `pr` mode', [
+    hostLine(),
+    '1. Push your last commit (above) and make sure the gates pass.',
+    '2. A resumed session may already have opened a PR for this branch; look for it and reuse its URL:',
+    fenced(existingPrCommands(a)),
+    `3. Otherwise open a PR against \`${a.target_branch}\`:`,
+    fenced(prCreateCommands(a, 'concise title of the change')),
+    `4. ${realPrUrlLine()}`,
+    '5. If opening the PR fails twice, call `gt_escalate` with the error (severity `medium`) and call `gt_done` without `pr_url`: the refinery opens it.',
+    '6. Never merge the PR (no `gh pr merge`, no `glab mr merge`, no auto-merge): the refinery reviews it, then auto-merge or a human merges it.',
+    `7. Finish with \`gt_done {branch: "${a.branch}", pr_url: "<the real PR URL>"}\`.`,
+    noChangesLine(a),
+  ]);
+}
+
+function directFinish(a: Assignment): string {
+  return section('Finish: `direct` mode', [
+    `Direct mode: no PR and no merge. Push your branch; it is reviewed and merged into \`${a.target_branch}\` for you.`,
+    `Finish with \`gt_done {branch: "${a.branch}"}\`.`,
+    noChangesLine(a),
+  ]);
+}
+
+function followupFinish(a: Assignment, labels: readonly FollowupLabel[]): string {
+  return section(`Finish: follow-up (${labels.map((l) => `\`${l}\``).join(', ')})`, [
+    followupFinishLine(a),
+    ...labels.map((label) => followupProcedure(label, a)),
+  ]);
+}
+
+function doneContract(a: Assignment, followup: boolean): string {
+  const roleLines = followup
+    ? [a.pr_url === undefined ? 'Pass no `pr_url`: this follow-up has no PR.' : `\`pr_url\` is the existing PR, \`${a.pr_url}\`.`]
+    : a.merge_strategy === 'pr'
+      ? ['`pr_url` is the real PR URL you opened or found.']
+      : ['In direct mode `gt_done` carries only `branch` and `summary` (or `no_changes`).'];
+  return section('The `gt_done` contract', doneContractLines(a, roleLines));
+}
+
+function forbidden(a: Assignment, labels: readonly FollowupLabel[]): string {
+  const exception = labels.includes('gt:pr-conflict') ? ` The rebase and \`--force-with-lease\` push of \`${a.branch}\` in the \`gt:pr-conflict\` procedure are the only exception.` : '';
+  const history = `Never rewrite shared history: no force push, no rebasing or amending commits you have pushed.${exception}`;
+  return section(
+    'Never',
+    bullets([
+      ...environmentRules(),
+      history,
+      `Never push to \`${a.target_branch}\` or to any branch but \`${a.branch}\`; never merge anything or approve a PR.`,
+    ]),
+  );
+}
+
+/** The polecat system prompt for one assignment; custom instructions are appended last. */
+export function polecatSystemPrompt(a: Assignment, customInstructions: CustomInstructions): string {
+  const labels = followupLabels(a);
+  const finish = labels.length > 0 ? followupFinish(a, labels) : a.merge_strategy === 'pr' ? prFinish(a) : directFinish(a);
+  const prompt = joinParts([buildAssignmentBlock(a), intro(a), gupp(), workRules(a), gates(a), finish, doneContract(a, labels.length > 0), forbidden(a, labels)]);
+  return withCustomInstructions(prompt, customInstructions);
 }
