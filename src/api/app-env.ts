@@ -21,6 +21,8 @@ export interface AppEnv {
     caller: Caller;
     /** The raw request body text, read once under the route's size limit. */
     rawBody: string;
+    /** The body of a `bodyKind: 'bytes'` route, read under its limit; null on every other route. */
+    rawBytes: Uint8Array | null;
   };
 }
 

@@ -21,6 +21,10 @@ import { publicRoutes } from './routes/public.ts';
 import { rigRoutes } from './routes/rigs.ts';
 import { townRoutes } from './routes/towns.ts';
 import { townViewRoutes } from './routes/town-views.ts';
+import { agentToolRoutes } from './routes/agent-tools.ts';
+import { dbSnapshotRoutes } from './routes/db-snapshot.ts';
+import { mayorToolRoutes } from './routes/mayor-tools.ts';
+import { DASHBOARD, MAYOR_TOOLS, MountedRoutes } from './mount.ts';
 
 /** Builds the app and its route table. */
 export function createApp(): { app: Hono<AppEnv>; routes: RouteTable } {
@@ -29,15 +33,22 @@ export function createApp(): { app: Hono<AppEnv>; routes: RouteTable } {
   const routes = new RouteTable(app);
   publicRoutes(routes);
   townRoutes(routes);
-  rigRoutes(routes);
-  beadRoutes(routes);
-  convoyRoutes(routes);
-  agentRoutes(routes);
+  // The town routes, once for the dashboard (T) and once as the mayor's tools (M): one handler each.
+  for (const mount of [DASHBOARD, MAYOR_TOOLS]) {
+    const mounted = new MountedRoutes(routes, mount);
+    rigRoutes(mounted);
+    beadRoutes(mounted);
+    convoyRoutes(mounted);
+    agentRoutes(mounted);
+    townViewRoutes(mounted);
+  }
+  mayorToolRoutes(routes);
   agentCallbackRoutes(routes);
+  agentToolRoutes(routes);
+  dbSnapshotRoutes(routes);
   containerRoutes(routes);
   mayorRoutes(routes);
   containerAdminRoutes(routes);
-  townViewRoutes(routes);
   liveRoutes(routes);
   debugRoutes(routes);
   app.onError(onError);

@@ -13,8 +13,10 @@ import { Forbidden } from '../errors.ts';
 
 /**
  * What a route accepts: `agent` (an agent token bound to the path), `agent-renewal` (the same,
- * expired ≤ 24 h accepted), `container` / `container-renewal` (the town's container token), and
- * `agent-or-container` (`refresh-git-token`: an agent of the rig, the mayor, or the container).
+ * expired ≤ 24 h accepted), `container` / `container-renewal` (the town's container token),
+ * `agent-or-container` (`refresh-git-token`: an agent of the rig, the mayor, or the container),
+ * and `mayor` (the mayor tools, §4.4: an agent token of role `mayor` naming the town's current
+ * mayor).
  */
 export type AuthKind =
   | 'none'
@@ -25,7 +27,8 @@ export type AuthKind =
   | 'agent-renewal'
   | 'container'
   | 'container-renewal'
-  | 'agent-or-container';
+  | 'agent-or-container'
+  | 'mayor';
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -42,9 +45,9 @@ async function authenticateAdmin(c: Context<AppEnv>, now: number): Promise<Calle
 }
 
 /** Agent and container credentials; the renewal kinds allow the grace period of §2 rule 4. */
-async function authenticateMachine(token: string, secret: string, auth: 'agent' | 'agent-renewal' | 'container' | 'container-renewal' | 'agent-or-container', now: number): Promise<Caller> {
+async function authenticateMachine(token: string, secret: string, auth: 'agent' | 'agent-renewal' | 'container' | 'container-renewal' | 'agent-or-container' | 'mayor', now: number): Promise<Caller> {
   const grace = auth === 'agent-renewal' || auth === 'container-renewal' ? { allowExpiredForMs: RENEWAL_GRACE_MS } : {};
-  if (auth === 'agent' || auth === 'agent-renewal') {
+  if (auth === 'agent' || auth === 'agent-renewal' || auth === 'mayor') {
     return { kind: 'agent', claims: await verifyToken(token, secret, { now, expectedScope: 'agent', ...grace }) };
   }
   if (auth === 'container' || auth === 'container-renewal') {

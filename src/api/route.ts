@@ -31,6 +31,8 @@ export interface RouteOptions<B extends z.ZodType | undefined, Q extends z.ZodTy
   rateLimit?: { rule: RateRuleName; scope: RateScope };
   /** Agent routes: the roles allowed (any other is a 403); absent = every role. */
   roles?: readonly AgentRole[];
+  /** `bytes`: the body is raw octets (`db-snapshot` PUT), read into `rawBytes`; default JSON. */
+  bodyKind?: 'json' | 'bytes';
 }
 
 export interface RouteEntry {
@@ -74,7 +76,10 @@ function guard(method: Method, pattern: string, opts: RouteOptions<z.ZodType | u
     }),
     async (c, next) => {
       // Read the body under the limit now, so an oversized body is a 413 before anything else.
-      c.set('rawBody', method === 'GET' || method === 'DELETE' ? '' : await c.req.text());
+      const hasBody = method !== 'GET' && method !== 'DELETE';
+      const bytes = opts.bodyKind === 'bytes';
+      c.set('rawBytes', hasBody && bytes ? new Uint8Array(await c.req.arrayBuffer()) : null);
+      c.set('rawBody', hasBody && !bytes ? await c.req.text() : '');
       const caller = await authenticate(c, opts.auth, Date.now());
       c.set('caller', caller);
       const tags = c.get('tags');
@@ -105,7 +110,7 @@ function guard(method: Method, pattern: string, opts: RouteOptions<z.ZodType | u
       }
       await next();
     },
-    parseJsonBody(),
+    ...(opts.bodyKind === 'bytes' ? [] : [parseJsonBody()]),
   ];
 }
 

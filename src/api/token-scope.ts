@@ -1,7 +1,9 @@
 /**
- * The credential-scope step for machine tokens (`http-api.md` §1.3, §2 rules 2–4): an agent token's
- * `townId`, `rigId` and `agentId` must equal the path and its role be allowed (403), a container
- * token's `townId` must equal the path (403); then the town must exist and the agent be alive (404).
+ * The credential-scope step for machine tokens (`http-api.md` §1.3, §2 rules 2–4, §4.4): an agent
+ * token's `townId`, `rigId` and `agentId` must equal the path and its role be allowed (403), a
+ * container token's `townId` must equal the path (403); then the town must exist and the agent be
+ * alive (404). On the mayor tools the token must be a mayor's of this town (403), the town must
+ * exist (404) and the token must name its current mayor (403: a replaced or deleted mayor).
  * Called by `route()` after the path id syntax check, before the rate limit.
  */
 import type { Context } from 'hono';
@@ -43,7 +45,10 @@ export function checkContainerBinding(claims: ContainerClaims, path: TokenPath):
   if (!same(claims.townId, path.townId)) throw new Forbidden('This container token belongs to another town.');
 }
 
-const MACHINE_KINDS: ReadonlySet<AuthKind> = new Set<AuthKind>(['agent', 'agent-renewal', 'container', 'container-renewal', 'agent-or-container']);
+const MACHINE_KINDS: ReadonlySet<AuthKind> = new Set<AuthKind>(['agent', 'agent-renewal', 'container', 'container-renewal', 'agent-or-container', 'mayor']);
+
+/** The only role the mayor tools accept. */
+const MAYOR_ONLY: readonly AgentRole[] = ['mayor'];
 
 function pathOf(c: Context<AppEnv>): TokenPath {
   const param = (name: string): string | undefined => c.req.param(name)?.toLowerCase();
@@ -61,6 +66,11 @@ export async function checkTokenScope(c: Context<AppEnv>, auth: AuthKind, caller
   if (!MACHINE_KINDS.has(auth)) return;
   const path = pathOf(c);
   const town = townStub(c.env, path.townId);
+  if (auth === 'mayor' && caller.kind === 'agent') {
+    checkAgentBinding(caller.claims, { townId: path.townId }, MAYOR_ONLY);
+    unwrap(await town.requireCurrentMayor(caller.claims.agentId.toLowerCase()));
+    return;
+  }
   if (caller.kind === 'agent') {
     checkAgentBinding(caller.claims, path, roles);
     unwrap(await town.requireLiveAgent(caller.claims.agentId.toLowerCase(), caller.claims.rigId.toLowerCase()));

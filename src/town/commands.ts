@@ -62,6 +62,12 @@ export function sling(ctx: TownCtx, input: Sling): Bead {
   return requireBead(ctx.sql, id);
 }
 
+/** Runs a convoy command, then answers the convoy's detail (every convoy route does). */
+export function withConvoyDetail(ctx: TownCtx, convoyId: string, command: (ctx: TownCtx, convoyId: string) => void): ConvoyDetail {
+  command(ctx, convoyId);
+  return convoyDetail(ctx.sql, convoyId);
+}
+
 /** POST T/sling-batch: the convoy detail and its new beads. */
 export function slingBatchView(ctx: TownCtx, input: SlingBatch): { convoy: ConvoyDetail; beads: Bead[]; staged: boolean } {
   const result = slingBatch(ctx, input);

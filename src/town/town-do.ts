@@ -39,10 +39,10 @@ import { listConvoys } from './convoys/list-convoys.ts';
 import { addConvoyBead, closeConvoy, patchConvoy, removeConvoyBead, startConvoy } from './convoys/convoy-commands.ts';
 import { agentDetail, deleteAgent, listAgents, resetAgent } from './agents/agent-commands.ts';
 import { listMail } from './mail/mail-rows.ts';
-import { acknowledgeEscalation, listEscalations } from './escalations/escalations.ts';
+import { acknowledgeEscalation, listEscalations, raiseAgentEscalation } from './escalations/escalations.ts';
 import { listActivity } from './activity/activity.ts';
 import { mergeQueue } from './review/merge-queue.ts';
-import { patchTownConfig, requireBead, sling, slingBatchView } from './commands.ts';
+import { patchTownConfig, requireBead, sling, slingBatchView, withConvoyDetail } from './commands.ts';
 import { healthCheck } from './alarm/cadence.ts';
 import { TickAlerts } from './alarm/alerts.ts';
 import { CommandRunner } from './command-runner.ts';
@@ -63,10 +63,15 @@ import type { RestartMode } from '../container/container-rpc.ts';
 import { noteContainerHealth, watchHealth } from './dispatch/container-health.ts';
 import { pushConfig, runContainerUpkeep } from './dispatch/container-upkeep.ts';
 import { restartContainer, teardownContainer } from './dispatch/container-admin.ts';
-import type { AgentEventInput, Heartbeat } from '../protocol/agent.ts';
+import type { AgentEventInput, EscalationCreate, Heartbeat, MailSend, NudgeCreate, RequestChanges, UiAction } from '../protocol/agent.ts';
 import type { ContainerEviction, ContainerReady, MergeResultReport } from '../protocol/container.ts';
 import type { JsonObject } from '../protocol/common.ts';
-import { requireLiveAgent } from './reports/agent-access.ts';
+import { requireCurrentMayor, requireLiveAgent } from './reports/agent-access.ts';
+import { primeAgent } from './agents/prime.ts';
+import { saveCheckpoint, setStatusMessage } from './agents/self-reports.ts';
+import { sendMail, takeUndeliveredMail } from './mail/mail-commands.ts';
+import { markNudgeDelivered, pendingNudgesFor, sendNudge } from './nudges/nudges.ts';
+import { requestChanges, reworkOrRefusal } from './review/request-changes.ts';
 import { recordHeartbeat } from './reports/heartbeat.ts';
 import { listAgentEvents, recordAgentEvents } from './reports/agent-events.ts';
 import { recordAgentFact, type AgentFact } from './reports/agent-facts.ts';
@@ -276,46 +281,19 @@ export class TownDO extends DurableObject<Env> {
     return this.read((sql) => convoyDetail(sql, convoyId));
   }
   async patchConvoy(actor: string, convoyId: string, patch: { title?: string | undefined; merge_mode?: 'review-then-land' | 'review-and-merge' | undefined }) {
-    return this.write(actor, (ctx) => {
-      patchConvoy(ctx, convoyId, patch);
-      return convoyDetail(ctx.sql, convoyId);
-    });
+    return this.write(actor, (ctx) => withConvoyDetail(ctx, convoyId, (c, id) => patchConvoy(c, id, patch)));
   }
   async startConvoy(actor: string, convoyId: string) {
-    return this.write(
-      actor,
-      (ctx) => {
-        startConvoy(ctx, convoyId);
-        return convoyDetail(ctx.sql, convoyId);
-      },
-      { kick: true },
-    );
+    return this.write(actor, (ctx) => withConvoyDetail(ctx, convoyId, startConvoy), { kick: true });
   }
   async closeConvoy(actor: string, convoyId: string) {
-    return this.write(actor, (ctx) => {
-      closeConvoy(ctx, convoyId);
-      return convoyDetail(ctx.sql, convoyId);
-    });
+    return this.write(actor, (ctx) => withConvoyDetail(ctx, convoyId, closeConvoy));
   }
   async addConvoyBead(actor: string, convoyId: string, beadId: string, dependsOn: string[]) {
-    return this.write(
-      actor,
-      (ctx) => {
-        addConvoyBead(ctx, convoyId, beadId, dependsOn);
-        return convoyDetail(ctx.sql, convoyId);
-      },
-      { kick: true },
-    );
+    return this.write(actor, (ctx) => withConvoyDetail(ctx, convoyId, (c, id) => addConvoyBead(c, id, beadId, dependsOn)), { kick: true });
   }
   async removeConvoyBead(actor: string, convoyId: string, beadId: string) {
-    return this.write(
-      actor,
-      (ctx) => {
-        removeConvoyBead(ctx, convoyId, beadId);
-        return convoyDetail(ctx.sql, convoyId);
-      },
-      { kick: true },
-    );
+    return this.write(actor, (ctx) => withConvoyDetail(ctx, convoyId, (c, id) => removeConvoyBead(c, id, beadId)), { kick: true });
   }
 
   // ------------------------------------------------------------------ agents, mail, escalations, activity
@@ -489,6 +467,48 @@ export class TownDO extends DurableObject<Env> {
     return patchConfigSwappingMayor(this.mayorPorts(actor), () => patchConfigPushingMayorPrompt(this.mayorPorts(actor), () => this.patchConfig(actor, patch)));
   }
   // ---- agent and container reports (end)
+
+  // ---- agent and mayor tools (begin)
+  // The rig tools' commands on P (`http-api.md` §4.3) and the mayor tools' own checks on M (§4.4).
+
+  async primeAgent(agentId: string) {
+    return this.write(`agent:${agentId}`, (ctx) => primeAgent(ctx, agentId));
+  }
+  async sendMail(agentId: string, input: MailSend) {
+    return this.write(`agent:${agentId}`, (ctx) => sendMail(ctx, agentId, input), { kick: true });
+  }
+  async checkMail(agentId: string) {
+    return this.write(`agent:${agentId}`, (ctx) => takeUndeliveredMail(ctx, agentId));
+  }
+  async sendNudge(agentId: string, input: NudgeCreate) {
+    return this.write(`agent:${agentId}`, (ctx) => sendNudge(ctx, agentId, input), { kick: (nudge) => nudge.mode === 'immediate' });
+  }
+  async pendingNudges(agentId: string) {
+    return this.read((sql) => pendingNudgesFor(sql, agentId, this.clock.now()));
+  }
+  async nudgeDelivered(agentId: string, nudgeId: string) {
+    return this.write(`agent:${agentId}`, (ctx) => markNudgeDelivered(ctx, agentId, nudgeId));
+  }
+  async raiseAgentEscalation(agentId: string, input: EscalationCreate) {
+    return this.write(`agent:${agentId}`, (ctx) => raiseAgentEscalation(ctx, agentId, input), { kick: true });
+  }
+  async requestChanges(agentId: string, input: RequestChanges) {
+    return reworkOrRefusal(await this.write(`agent:${agentId}`, (ctx) => requestChanges(ctx, agentId, input, this.thresholds.MAX_FOLLOWUPS_PER_MR), { kick: true }));
+  }
+  async saveCheckpoint(agentId: string, data: JsonObject) {
+    return this.write(`agent:${agentId}`, (ctx) => saveCheckpoint(ctx, agentId, data));
+  }
+  async setStatusMessage(agentId: string, message: string) {
+    return this.write(`agent:${agentId}`, (ctx) => setStatusMessage(ctx, agentId, message));
+  }
+  async requireCurrentMayor(agentId: string) {
+    return this.read((sql) => requireCurrentMayor(sql, agentId));
+  }
+  /** M`/ui-action`: the action to every open live socket; `delivered` counts those it reached. */
+  async uiAction(action: UiAction) {
+    return this.read(() => ({ delivered: this.live.broadcastUiAction(action) }));
+  }
+  // ---- agent and mayor tools (end)
 
   // ---- container and dispatch (begin)
   // The town container (`container.md` §11): its handle, the default executor's dependencies,

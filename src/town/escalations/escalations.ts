@@ -1,9 +1,11 @@
 /**
  * Escalations (`domain.md` §7): `escalation` beads with `escalation_metadata`. Listing with
- * filters, and acknowledge (mayor, user): sets acknowledged fields and closes the bead;
- * idempotent. Creation and re-escalation arrive with the reconciler and agent routes.
+ * filters, acknowledge (mayor, user: sets acknowledged fields and closes the bead; idempotent),
+ * and an agent's own request (P`/escalations`, category `agent_request`, about the bead it holds).
+ * The reconciler raises and re-escalates the others (`reconciler/apply/escalate.ts`).
  */
 import type { Escalation } from '../../protocol/api.ts';
+import type { EscalationCreate } from '../../protocol/agent.ts';
 import { EscalationCategory, Severity } from '../../protocol/common.ts';
 import { NotFound } from '../../errors.ts';
 import { iso } from '../db/clock.ts';
@@ -12,6 +14,8 @@ import type { TownCtx } from '../context.ts';
 import { transitionBead } from '../beads/transition.ts';
 import { writeBeadEvent } from '../beads/bead-events.ts';
 import { pageByCreated, type Page } from '../records/pagination.ts';
+import { escalate } from '../reconciler/apply/escalate.ts';
+import { liveAgent } from '../reports/agent-access.ts';
 
 const FROM = `escalation_metadata e JOIN beads b ON b.bead_id = e.bead_id`;
 const SELECT = `SELECT e.*, b.title, b.body, b.parent_bead_id, b.created_at, b.rig_id,
@@ -70,4 +74,24 @@ export function acknowledgeEscalation(ctx: TownCtx, id: string): Escalation {
   const after = findEscalation(ctx.sql, id);
   if (after === null) throw new NotFound('escalation', id);
   return after;
+}
+
+/**
+ * P`/escalations` (`gt_escalate`): an `agent_request` escalation from a live agent about the bead
+ * it holds (none for the mayor). As for every category, one stays open per subject: a repeat
+ * counts an occurrence on the open one, which is returned. A new one mails the mayor.
+ */
+export function raiseAgentEscalation(ctx: TownCtx, agentId: string, input: EscalationCreate): Escalation {
+  const agent = liveAgent(ctx.sql, agentId);
+  const id = escalate(ctx, {
+    category: 'agent_request',
+    severity: input.severity ?? 'medium',
+    parent_bead_id: agent.hooked_bead_id,
+    title: input.title,
+    body: input.body ?? '',
+    source_agent_id: agentId,
+  });
+  const escalation = findEscalation(ctx.sql, id);
+  if (escalation === null) throw new NotFound('escalation', id);
+  return escalation;
 }
