@@ -1,30 +1,58 @@
 /**
- * The one wrapper every gastown tool goes through (`style.md` §8, `tools.md` §3): arguments are
- * validated with the tool's zod shape before any call, failures become one model-readable error
- * message, and results become a string (a sentence, or pretty JSON) capped at 16 KB.
+ * The one wrapper every gastown tool goes through (`style.md` §8, `tools.md` §3): a tool declares
+ * its argument object (a protocol schema) and a description per argument; the wrapper hands kilo
+ * the described shape, validates arguments before any call (unknown top-level keys dropped,
+ * whole-object rules kept), turns failures into one model-readable message and results into a
+ * string (a sentence, or pretty JSON) capped at 16 KB.
  */
 import { z } from 'zod';
 import type { GastownApi } from './api-client.ts';
 import type { AgentContext } from './context.ts';
+import type { PluginLog } from './log.ts';
+import type { PrimeSource } from './prime-source.ts';
 
 /** Longest tool result handed to the model (`tools.md` §3). */
 export const MAX_OUTPUT_CHARS = 16 * 1024;
+
+/** The argument object of a tool that takes none. */
+export const NO_ARGS = z.strictObject({});
 
 /** What a tool's `execute` gets besides its arguments. */
 export interface ToolDeps {
   api: GastownApi;
   agent: AgentContext;
+  /** The last prime (its hooked bead feeds `gt_done`). */
+  prime: PrimeSource;
   /** The tool call's abort signal. */
   signal: AbortSignal;
 }
 
-/** A gastown tool as written in `tools/<name>.ts`. */
-export interface GastownTool<S extends z.ZodRawShape = z.ZodRawShape> {
+/** Any argument object: a protocol schema, strict or not, refined or not. */
+type ArgsObject = z.ZodObject<z.ZodRawShape, z.core.$ZodObjectConfig>;
+
+/** A tool as written in `tools/<name>.ts`. */
+export interface ToolSpec<T extends ArgsObject> {
   id: string;
   description: string;
-  args: S;
+  /** The argument object, from `src/protocol/` (never re-declared here). */
+  args: T;
+  /** What the model reads about each argument; every argument has one. */
+  describe: { readonly [K in keyof T['shape']]: string };
   /** Returns a sentence or a JSON-able value; throws on failure (the message reaches the model). */
-  execute(args: z.output<z.ZodObject<S>>, deps: ToolDeps): Promise<unknown>;
+  execute(args: z.output<T>, deps: ToolDeps): Promise<unknown>;
+}
+
+/** Validated arguments bound to the tool's `execute`, or why they were refused. */
+export type PreparedCall = { ok: true; run(deps: ToolDeps): Promise<unknown> } | { ok: false; message: string };
+
+/** A declared tool, independent of its argument type (so one registry holds them all). */
+export interface GastownTool {
+  readonly id: string;
+  readonly description: string;
+  /** The described argument shape kilo turns into the model's JSON Schema. */
+  readonly args: z.ZodRawShape;
+  /** Validates raw arguments before any call. */
+  prepare(raw: unknown): PreparedCall;
 }
 
 /** The shape kilo's plugin API expects under `hooks.tool[id]` (`@kilocode/plugin` `ToolDefinition`). */
@@ -34,9 +62,41 @@ export interface KiloToolDefinition {
   execute(args: unknown, context: { abort: AbortSignal }): Promise<string>;
 }
 
-/** Declares a tool; only types it (the checks run in `toKiloTool`). */
-export function defineTool<S extends z.ZodRawShape>(tool: GastownTool<S>): GastownTool<S> {
-  return tool;
+/** Declares a tool: its described shape for kilo and its validation, bound to `execute`. */
+export function defineTool<T extends ArgsObject>(spec: ToolSpec<T>): GastownTool {
+  const described = describeShape(spec.args.shape, spec.describe);
+  return {
+    id: spec.id,
+    description: spec.description,
+    args: described,
+    prepare(raw) {
+      const parsed = spec.args.safeParse(knownKeys(raw, spec.args.shape));
+      if (!parsed.success) return { ok: false, message: `Invalid arguments for ${spec.id}: ${formatIssues(parsed.error)}` };
+      return { ok: true, run: (deps) => spec.execute(parsed.data, deps) };
+    },
+  };
+}
+
+/** A copy of `shape` whose fields carry the model-facing descriptions (the protocol schemas stay untouched). */
+function describeShape(shape: z.ZodRawShape, texts: Readonly<Record<string, string>>): z.ZodRawShape {
+  return Object.fromEntries(
+    Object.entries(shape).map(([key, field]) => {
+      const text = texts[key];
+      return [key, field instanceof z.ZodType && text !== undefined ? field.describe(text) : field];
+    }),
+  );
+}
+
+/** `raw` without top-level keys the tool does not declare (a model's extra key is dropped, not refused). */
+function knownKeys(raw: unknown, shape: z.ZodRawShape): unknown {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  return Object.fromEntries(Object.entries(raw).filter(([key]) => Object.hasOwn(shape, key)));
+}
+
+/** `path: message` per issue, on one line. */
+export function formatIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.map(String).join('.') : '(arguments)'}: ${issue.message}`).join('; ');
 }
 
 /** `text` cut to `MAX_OUTPUT_CHARS` with a marker saying how much was dropped. */
@@ -52,21 +112,26 @@ function render(result: unknown): string {
   return JSON.stringify(result ?? null, null, 2);
 }
 
+/** What `toKiloTool` binds besides the call's signal. */
+export interface ToolBinding extends Omit<ToolDeps, 'signal'> {
+  log: PluginLog;
+}
+
 /** Binds `tool` to this plugin instance's API client and agent as a kilo tool definition. */
-export function toKiloTool<S extends z.ZodRawShape>(tool: GastownTool<S>, bind: Omit<ToolDeps, 'signal'>): KiloToolDefinition {
-  // Unknown keys are dropped, not refused: the worker validates the body strictly anyway.
-  const schema = z.object(tool.args);
+export function toKiloTool(tool: GastownTool, bind: ToolBinding): KiloToolDefinition {
+  const { log, ...deps } = bind;
   return {
     description: tool.description,
     args: tool.args,
     async execute(raw, context) {
-      const parsed = schema.safeParse(raw ?? {});
-      if (!parsed.success) throw new Error(`Invalid arguments for ${tool.id}: ${z.prettifyError(parsed.error)}`);
+      const prepared = tool.prepare(raw);
+      if (!prepared.ok) throw new Error(capOutput(prepared.message));
       try {
-        return capOutput(render(await tool.execute(parsed.data, { ...bind, signal: context.abort })));
+        return capOutput(render(await prepared.run({ ...deps, signal: context.abort })));
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        throw new Error(capOutput(`${tool.id} failed: ${message}`), { cause: err });
+        log('warn', 'tool.failed', { tool: tool.id, error: message.slice(0, 500) });
+        throw new Error(capOutput(message), { cause: err });
       }
     },
   };

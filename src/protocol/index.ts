@@ -12,3 +12,5 @@ export * from './control.ts';
 export * from './live.ts';
 export * from './events.ts';
 export * from './debug.ts';
+export * from './scm.ts';
+export * from './tools.ts';

@@ -5,6 +5,7 @@
  * nothing is cached here. Pure except the service call.
  */
 import type { TownConfig } from '../../protocol/config.ts';
+import type { GitTokenOutcome, GitTokenSource, GitTokenTraceEntry } from '../../protocol/scm.ts';
 
 /** The optional service binding that mints integration tokens (`env.GIT_TOKEN_SERVICE`). */
 export interface GitTokenService {
@@ -16,15 +17,11 @@ export interface TokenChainEnv {
   GIT_TOKEN_SERVICE?: GitTokenService | undefined;
 }
 
-export type TokenSource = 'github_cli_pat' | 'integration' | 'stored';
-export type TokenOutcome = 'used' | 'absent' | 'empty' | 'error' | 'unbound';
+export type TokenSource = GitTokenSource;
+export type TokenOutcome = GitTokenOutcome;
 
-/** One source the chain tried; `detail` never holds a token. */
-export interface TraceEntry {
-  source: TokenSource;
-  outcome: TokenOutcome;
-  detail?: string;
-}
+/** One source the chain tried; `detail` never holds a token (the wire shape of `protocol/scm.ts`). */
+export type TraceEntry = GitTokenTraceEntry;
 
 export interface TokenResolution {
   token: string | null;

@@ -14,6 +14,8 @@ import * as control from '../../../src/protocol/control.ts';
 import * as debug from '../../../src/protocol/debug.ts';
 import * as events from '../../../src/protocol/events.ts';
 import * as live from '../../../src/protocol/live.ts';
+import * as scm from '../../../src/protocol/scm.ts';
+import * as tools from '../../../src/protocol/tools.ts';
 
 const MODULES: Record<string, Record<string, unknown>> = {
   common,
@@ -25,6 +27,8 @@ const MODULES: Record<string, Record<string, unknown>> = {
   live,
   events,
   debug,
+  scm,
+  tools,
 };
 
 /** Every exported zod schema, named `<module>.<export>`, in a stable order. */

@@ -33,6 +33,8 @@ describe('matchPrToRig', () => {
     { rigUrl: 'http://127.0.0.1:8123/acme/app.git', prUrl: 'http://127.0.0.1:8123/acme/app/pull/3' },
     { rigUrl: 'https://gitlab.com/a/b/c/repo.git', prUrl: 'https://gitlab.com/a/b/c/repo/-/merge_requests/4' },
     { rigUrl: 'https://git.corp.example/grp/proj.git', prUrl: 'https://git.corp.example/grp/proj/-/merge_requests/5' },
+    { rigUrl: 'https://gitlab.com/my.org/sub.team/app.v2.git', prUrl: 'https://gitlab.com/my.org/sub.team/app.v2/-/merge_requests/6' },
+    { rigUrl: 'https://github.com/acme/my.repo.git', prUrl: 'https://github.com/Acme/My.Repo/pull/2' },
   ];
   it.each(matches)('$prUrl belongs to $rigUrl', ({ rigUrl, prUrl }) => {
     expect(matchPrToRig(pr(prUrl), rig(rigUrl))).toEqual({ ok: true });

@@ -24,6 +24,14 @@ describe('parsePrUrl: recognised', () => {
       want: { provider: 'gitlab', host: 'gitlab.com', owner: 'a/b/c', repo: 'repo', path: 'a/b/c/repo', number: 12 },
     },
     {
+      url: 'https://gitlab.com/my.org/sub.team/app.v2/-/merge_requests/8',
+      want: { provider: 'gitlab', host: 'gitlab.com', owner: 'my.org/sub.team', repo: 'app.v2', path: 'my.org/sub.team/app.v2', number: 8 },
+    },
+    {
+      url: 'https://github.com/acme.inc/acme.github.io/pull/3',
+      want: { provider: 'github', host: 'github.com', owner: 'acme.inc', repo: 'acme.github.io', path: 'acme.inc/acme.github.io', number: 3 },
+    },
+    {
       url: 'https://git.corp.example/grp/proj/-/merge_requests/3',
       want: { provider: 'gitlab', host: 'git.corp.example', owner: 'grp', repo: 'proj', path: 'grp/proj', number: 3 },
     },

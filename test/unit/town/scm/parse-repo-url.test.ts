@@ -72,6 +72,24 @@ describe('parseRepoUrl: accepted URLs', () => {
       },
     },
     {
+      name: 'gitlab.com dotted nested groups and a dotted repository ending in .git',
+      url: 'https://gitlab.com/my.org/sub.team/app.v2.git',
+      cfg: PROD,
+      want: {
+        provider: 'gitlab', host: 'gitlab.com', owner: 'my.org/sub.team', repo: 'app.v2', path: 'my.org/sub.team/app.v2',
+        web_base: 'https://gitlab.com', api_base: 'https://gitlab.com/api/v4',
+      },
+    },
+    {
+      name: 'GitHub repository named like a file (.github.io), dotted owner',
+      url: 'https://github.com/acme.inc/acme.github.io',
+      cfg: PROD,
+      want: {
+        provider: 'github', host: 'github.com', owner: 'acme.inc', repo: 'acme.github.io', path: 'acme.inc/acme.github.io',
+        web_base: 'https://github.com', api_base: 'https://api.github.com', graphql_url: 'https://api.github.com/graphql',
+      },
+    },
+    {
       name: 'self-managed GitLab (trailing slash in config)',
       url: 'https://git.corp.example/platform/infra/deploy.git',
       cfg: SELF_GL,
