@@ -52,6 +52,9 @@ function plainWorkspaces(root: string): Workspaces {
   return {
     prepare: async (req) => ({ workdir: req.role === 'mayor' ? await dir('mayor', 'workspace') : await dir('rigs', req.rig_id, 'worktrees', req.agent_id) }),
     mayorWorkspace: () => dir('mayor', 'workspace'),
+    saveWip: async () => null,
+    setupRepo: async () => undefined,
+    merge: async (body) => ({ request_id: body.request_id, status: 'failed', message: 'the bench workspaces do not merge' }),
   };
 }
 

@@ -13,11 +13,21 @@ export class GitError extends Error {
   readonly code: number | null;
   readonly stderr: string;
   constructor(args: readonly string[], code: number | null, stderr: string, why: string) {
-    super(`git ${args[0] ?? ''} ${why}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`.trim());
+    super(`git ${subcommandOf(args)} ${why}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`.trim());
     this.args = args;
     this.code = code;
     this.stderr = stderr;
   }
+}
+
+/** The git subcommand of an argv (`-c key=value` / `-C dir` pairs skipped), for messages. */
+export function subcommandOf(args: readonly string[]): string {
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] ?? '';
+    if (arg === '-c' || arg === '-C') i += 1;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return '';
 }
 
 /** Options of `runGit`. */
@@ -29,6 +39,8 @@ export interface GitOptions {
   baseEnv: Readonly<Record<string, string | undefined>>;
   /** Added last (e.g. `GIT_AUTHOR_NAME`). */
   extraEnv?: Record<string, string>;
+  /** Overrides `timings.gitTimeoutMs` for this call (a value taken from `timings` too). */
+  timeoutMs?: number;
 }
 
 /** The complete env of a git child. */
@@ -51,15 +63,16 @@ export function gitEnv(baseEnv: Readonly<Record<string, string | undefined>>, ex
 
 /** Runs `git args…` and returns stdout; throws `GitError` on a non-zero exit, timeout or abort. */
 export async function runGit(args: readonly string[], opts: GitOptions): Promise<string> {
+  const timeoutMs = opts.timeoutMs ?? opts.timings.gitTimeoutMs;
   const result = await runChild('git', args, {
     cwd: opts.cwd,
     env: gitEnv(opts.baseEnv, opts.extraEnv),
-    timeoutMs: opts.timings.gitTimeoutMs,
+    timeoutMs,
     killGraceMs: opts.timings.serverCloseGraceMs,
     ...(opts.signal === undefined ? {} : { signal: opts.signal }),
   });
   if (result.aborted) throw new GitError(args, result.code, result.stderr, 'aborted');
-  if (result.timedOut) throw new GitError(args, result.code, result.stderr, `timed out after ${opts.timings.gitTimeoutMs} ms`);
+  if (result.timedOut) throw new GitError(args, result.code, result.stderr, `timed out after ${timeoutMs} ms`);
   if (result.code !== 0) throw new GitError(args, result.code, result.stderr, `exited ${result.code ?? result.signal ?? '?'}`);
   return result.stdout;
 }

@@ -60,6 +60,29 @@ export function refineryWorktree(root: string, rigId: string, agentId: string): 
   return join(rigDir(root, rigId), 'refinery', agentId);
 }
 
+/** The rig's shared clone (`clone --no-checkout`, HEAD detached). */
+export function rigRepo(root: string, rigId: string): string {
+  return join(rigDir(root, rigId), 'repo');
+}
+
+/** The rig's credential dir (0700): the git credential store the control server's own git uses. */
+export function rigCredDir(root: string, rigId: string): string {
+  return join(rigDir(root, rigId), 'cred');
+}
+
+/** The mayor's read-only worktree of a rig, detached at `origin/<default>`. */
+export function browseWorktree(root: string, rigId: string): string {
+  return join(rigDir(root, rigId), 'browse');
+}
+
+/** The temporary worktree of one `/git/merge` request. */
+export function mergeWorktree(root: string, rigId: string, requestId: string): string {
+  return join(rigDir(root, rigId), 'merge-tmp', requestId);
+}
+
+/** Name of the git credential store file inside a credential dir (rig or agent). */
+export const GIT_CREDENTIALS_FILE = 'git-credentials';
+
 /** kilo.db of an agent below its `XDG_DATA_HOME`. */
 export function kiloDbFile(home: string): string {
   return join(home, '.local', 'share', 'kilo', 'kilo.db');

@@ -2,7 +2,8 @@
  * Control server entry (`container.md` §1–§4): reads the boot env (secret and token move into
  * memory and are deleted from `process.env`), installs the crash handlers, wires the process
  * manager, starts HTTP, then runs boot hydration in the background (skipped without API URL,
- * town id or container token). Exits 1 without a control secret. All state lives in `main()`.
+ * town id or container token). Exits 1 without a control secret; SIGTERM runs the drain (§8,
+ * drain/drain.ts), which exits 0. All state lives in `main()`.
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { readBootEnv } from './boot-env.ts';
 import type { BootEnv } from './boot-env.ts';
 import { createControlApp } from './control/app.ts';
 import { installCrashHandlers } from './crash-visibility.ts';
+import { Drain } from './drain/drain.ts';
 import { writeCliWrappers } from './env/cli-wrappers.ts';
 import { EventForwarder } from './event-forwarder.ts';
 import { Heartbeats } from './heartbeat.ts';
@@ -18,6 +20,7 @@ import { bootHydration } from './hydration/boot-hydration.ts';
 import { HydrationGate } from './hydration/gate.ts';
 import { installPaths } from './install-paths.ts';
 import { RealKiloBackend } from './kilo/real-backend.ts';
+import { LazyLocalModel } from './local-model/lazy.ts';
 import { DashboardContextStore } from './process/dashboard-context.ts';
 import { createDbSnapshots } from './process/db-snapshots.ts';
 import { AgentEnvBuilder } from './process/env-builder.ts';
@@ -30,7 +33,9 @@ import { Redactor, createLogger } from './redact.ts';
 import type { Logger } from './redact.ts';
 import { timingsFor } from './timings.ts';
 import { WorkerClient } from './worker-client.ts';
-import { createTempGitWorkspaces } from './workspaces/workspaces.ts';
+import { createGitControl } from './workspaces/git-control.ts';
+import { GitWorkspaces } from './workspaces/git-workspaces.ts';
+import { MergeJobs } from './workspaces/merge-jobs.ts';
 
 async function main(): Promise<void> {
   const boot = readBootEnv();
@@ -80,26 +85,49 @@ async function run(boot: BootEnv, secret: string, redactor: Redactor, log: Logge
   process.on('exit', () => backend.killAllSync());
   const pool = new ServerPool(backend, log);
   const heartbeats = worker === null ? null : new Heartbeats(worker, timings, log, containerInstanceId);
+  const forwarder = worker === null ? null : new EventForwarder({ worker, timings, log, redactor });
+  // Started on the first start that resolves to it (§10), never at boot.
+  const localModel = new LazyLocalModel({ log, redact: (text) => redactor.redact(text) });
+  const liveConfig = new LiveConfig();
+  const workspaces = new GitWorkspaces({
+    root: boot.dataRoot,
+    log,
+    redactor,
+    worker,
+    timings,
+    baseEnv,
+    localAllowed: boot.localModelAllowed,
+    isAgentLive: (agentId) => {
+      const status = holder.manager?.status(agentId)?.status;
+      return status === 'starting' || status === 'running';
+    },
+    resolveConfig: (config) => {
+      holder.manager?.applyLiveConfig(config);
+      return liveConfig.current ?? config;
+    },
+  });
   const manager = new ProcessManager({
     timings,
     log,
     redactor,
     worker,
     pool,
-    workspaces: createTempGitWorkspaces(boot.dataRoot, log, { timings, baseEnv }),
+    workspaces,
+    onGitAuthChanged: (config) => workspaces.rewriteCredentials(config),
     envBuilder: new AgentEnvBuilder({
       paths: { root: boot.dataRoot, pluginFile: install.pluginFile, pluginDepsDir: install.nodeModules, binDir: wrappersDir, extraBinDirs: [install.binDir] },
       apiUrl: boot.apiUrl,
       baseEnv,
       localModelAllowed: boot.localModelAllowed,
+      localModelUrl: () => localModel.url(),
       log,
     }),
-    liveConfig: new LiveConfig(),
-    dbSnapshots: createDbSnapshots(worker, log),
+    liveConfig,
+    dbSnapshots: createDbSnapshots(worker, log, { timings }),
     reports: new WorkerReports(worker, timings, log),
     dashboard: new DashboardContextStore(boot.dataRoot),
     heartbeats,
-    forwarder: worker === null ? null : new EventForwarder({ worker, timings, log, redactor }),
+    forwarder,
   });
   holder.manager = manager;
   const registrySync = new RegistrySync(worker, timings, log, () => manager.registrySnapshot());
@@ -109,22 +137,41 @@ async function run(boot: BootEnv, secret: string, redactor: Redactor, log: Logge
   });
 
   const gate = new HydrationGate();
-  const app = createControlApp({ secret, manager, gate, redactor, log, townId: boot.townId, containerInstanceId, startedAt, setContainerToken });
+  const git = createGitControl({ workspaces, merges: new MergeJobs({ workspaces, worker, timings, log }), localAllowed: boot.localModelAllowed, log, redactor });
+  const app = createControlApp({ secret, manager, gate, redactor, log, townId: boot.townId, containerInstanceId, startedAt, setContainerToken, git });
   const server = serve({ fetch: app.fetch, port: boot.port, hostname: boot.bind }, (info) => {
     log.info('control.listening', { port: info.port, bind: boot.bind, container_instance_id: containerInstanceId });
   });
 
-  // The full drain (§8) is a later issue; until then a signal at least leaves no kilo group behind.
-  const shutdown = (signal: string): void => {
+  // §8: SIGTERM drains; SIGINT in local mode skips to the drain's last step. A repeated signal
+  // gets the running drain (never the default kill), and the drain ends the process with 0.
+  const drain = new Drain({
+    manager,
+    worker,
+    workspaces,
+    dbSnapshots: manager.deps.dbSnapshots,
+    reports: manager.deps.reports,
+    registrySync,
+    liveConfig: () => liveConfig.current,
+    heartbeats,
+    forwarder,
+    timings,
+    log,
+    containerInstanceId,
+    exit: (code) => {
+      server.close();
+      void manager
+        .shutdown()
+        .finally(() => localModel.close())
+        .finally(() => process.exit(code));
+    },
+  });
+  const onSignal = (signal: 'SIGTERM' | 'SIGINT'): void => {
     log.info('control.shutdown', { signal });
-    manager.setDraining(true);
-    registrySync.stop();
-    heartbeats?.stop();
-    server.close();
-    void manager.shutdown().finally(() => process.exit(0));
+    void drain.run(signal === 'SIGINT' && boot.localModelAllowed ? 'fast' : 'full');
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
 
   if (worker !== null && boot.containerToken !== null) {
     void bootHydration({ gate, worker, manager, registrySync, timings, log, containerInstanceId, getContainerToken: () => token.value });

@@ -21,6 +21,14 @@ export interface Timings {
   completionRetryMs: readonly number[];
   memoryLogMs: number;
   snapshotTimeoutMs: number;
+  /** How long the checkpoint child waits on a kilo connection holding the db (SQLite busy timeout). */
+  snapshotBusyTimeoutMs: number;
+  /** Drain step 3: the poll interval while waiting for rig agents to exit. */
+  drainPollMs: number;
+  /** Drain step 5: the bound of one agent's WIP save (commit, push with one auth retry). */
+  wipSaveTimeoutMs: number;
+  /** Drain step 6: the bound of the final event flush. */
+  drainFlushMs: number;
   tokenRefreshBeforeExpiryMs: number;
   /** Upper bound of one git child process (clone, fetch, commit, worktree). */
   gitTimeoutMs: number;
@@ -45,6 +53,10 @@ export const DEFAULT_TIMINGS: Readonly<Timings> = Object.freeze({
   completionRetryMs: Object.freeze([1_000, 2_000, 4_000]),
   memoryLogMs: 30_000,
   snapshotTimeoutMs: 10_000,
+  snapshotBusyTimeoutMs: 1_000,
+  drainPollMs: 1_000,
+  wipSaveTimeoutMs: 30_000,
+  drainFlushMs: 5_000,
   tokenRefreshBeforeExpiryMs: 30 * MINUTE,
   gitTimeoutMs: 120_000,
 });
@@ -63,6 +75,8 @@ const WORK_FLOORS_MS: Partial<Record<DelayKey, number>> = {
   serverListenTimeoutMs: 30_000,
   gitTimeoutMs: 30_000,
   snapshotTimeoutMs: 5_000,
+  wipSaveTimeoutMs: 30_000,
+  drainFlushMs: 1_000,
   // Also bounds the SDK calls to kilo (its first `tool.ids` takes 1.5–3 s).
   workerCallTimeoutMs: 10_000,
   registryFetchTimeoutMs: 2_000,
@@ -101,6 +115,10 @@ function scaled(base: Timings): Timings {
     completionRetryMs: base.completionRetryMs.map((ms) => scale(ms)),
     memoryLogMs: one('memoryLogMs'),
     snapshotTimeoutMs: one('snapshotTimeoutMs'),
+    snapshotBusyTimeoutMs: one('snapshotBusyTimeoutMs'),
+    drainPollMs: one('drainPollMs'),
+    wipSaveTimeoutMs: one('wipSaveTimeoutMs'),
+    drainFlushMs: one('drainFlushMs'),
     tokenRefreshBeforeExpiryMs: one('tokenRefreshBeforeExpiryMs'),
     gitTimeoutMs: one('gitTimeoutMs'),
   };

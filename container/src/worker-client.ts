@@ -4,7 +4,8 @@
  * `C/refresh-token`, concurrent callers sharing one renewal) and retries once; a second 401 throws.
  * Every call has a timeout from `Timings` and honours the caller's `AbortSignal`.
  */
-import { GitTokenResult, TokenResult } from '../../src/protocol/agent.ts';
+import { DbSnapshotPutResult, GitTokenResult, TokenResult } from '../../src/protocol/agent.ts';
+import { MergeResultReport } from '../../src/protocol/container.ts';
 import type { Logger } from './redact.ts';
 import type { Timings } from './timings.ts';
 
@@ -102,6 +103,19 @@ export class WorkerClient {
     if (!parsed.success) throw new WorkerCallError(0, 'invalid_response', 'refresh-git-token returned an unexpected body');
     this.#opts.onSecret?.(parsed.data.token);
     return parsed.data;
+  }
+
+  /** `PUT P/db-snapshot` (octet-stream, ≤ 10 MB): stores `who`'s kilo.db bytes (`container.md` §8). */
+  async putDbSnapshot(who: AgentCredentials, bytes: Uint8Array, opts: CallOptions = {}): Promise<DbSnapshotPutResult> {
+    const data = await this.agent<unknown>(who, 'PUT', '/db-snapshot', undefined, { ...opts, raw: bytes });
+    const parsed = DbSnapshotPutResult.safeParse(data);
+    if (!parsed.success) throw new WorkerCallError(0, 'invalid_response', 'db-snapshot PUT returned an unexpected body');
+    return parsed.data;
+  }
+
+  /** `POST C/merge-result` (`container.md` §9.4): the outcome of a `/git/merge`, validated before it is sent. */
+  async mergeResult(report: MergeResultReport, opts: CallOptions = {}): Promise<void> {
+    await this.container<unknown>('POST', '/merge-result', MergeResultReport.parse(report), opts);
   }
 
   /** Renews `who`'s token now (`P/refresh-token`, accepted up to 24 h after expiry), stores it and returns it. */

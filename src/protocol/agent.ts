@@ -181,6 +181,9 @@ export type TokenResult = z.infer<typeof TokenResult>;
 export const GitTokenResult = z.object({ token: z.string(), expires_at: IsoTime.nullable() });
 export type GitTokenResult = z.infer<typeof GitTokenResult>;
 
+/** The largest kilo.db snapshot: the PUT P`/db-snapshot` body limit (`http-api.md` §6), also the container's upload cap. */
+export const DB_SNAPSHOT_MAX_BYTES = 10 * 1024 * 1024;
+
 /** P`/db-snapshot` PUT reply (the body itself is octet-stream ≤ 10 MB). */
 export const DbSnapshotPutResult = z.object({
   bytes: z.number().int().min(0),

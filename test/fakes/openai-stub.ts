@@ -54,13 +54,13 @@ export interface OpenAiStubOptions {
 
 /**
  * The default script: requests without tools (titles, summaries) get a short text; with tools, a
- * turn that has not yet seen a tool result calls the first offered `gt_*` tool with `{}`, and after
- * the tool result the reply is the text `done`.
+ * turn that has not yet seen a tool result calls `gt_prime` (rig roles) or else the first offered
+ * `gt_*` tool with `{}`, and after the tool result the reply is the text `done`.
  */
 export const defaultScript: StubScript = (req) => {
   if (req.tools.length === 0) return { text: 'Gastown task' };
   if (req.lastRole === 'tool') return { text: 'done' };
-  const gt = req.tools.find((t) => t.startsWith('gt_'));
+  const gt = req.tools.includes('gt_prime') ? 'gt_prime' : req.tools.find((t) => t.startsWith('gt_'));
   return gt === undefined ? { text: 'done' } : { toolCall: { name: gt, arguments: {} } };
 };
 

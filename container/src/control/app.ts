@@ -1,7 +1,8 @@
 /**
- * The control server's routes (`container.md` §2, except `/repos/setup` and `/git/merge`): the
- * control-secret check runs first on every route; start, stop, message, refresh-token and PATCH
- * model await the hydration gate before touching anything; `GET /agents/:id/status` never waits.
+ * The control server's routes (`container.md` §2): the control-secret check runs first on every
+ * route; start, stop, message, refresh-token and PATCH model await the hydration gate before
+ * touching anything; `GET /agents/:id/status` never waits; `/repos/setup` and `/git/merge`
+ * answer 202 and work in the background.
  * Bodies are validated with the shared schemas; replies use the `{data}` / `{error}` envelopes.
  */
 import { Hono } from 'hono';
@@ -9,9 +10,11 @@ import type { Context } from 'hono';
 import {
   AgentEventsQuery,
   DashboardContext,
+  GitMerge,
   MessageRequest,
   ModelPatch,
   RefreshTokenPush,
+  ReposSetup,
   StartAgentRequest,
   StopAgentRequest,
   SyncConfig,
@@ -22,6 +25,7 @@ import type { Logger, Redactor } from '../redact.ts';
 import { decodeClaims } from '../hydration/container-token.ts';
 import type { HydrationGate } from '../hydration/gate.ts';
 import type { ProcessManager } from '../process/process-manager.ts';
+import type { FieldRefusal, GitControl } from '../workspaces/git-control.ts';
 import { controlSecret, errorReply, fail, ok, parseBody } from './http.ts';
 
 /** What the routes need. */
@@ -37,6 +41,8 @@ export interface ControlAppDeps {
   startedAt: number;
   /** Stores a pushed container token (only after the gate). */
   setContainerToken(token: string): void;
+  /** `/repos/setup` and `/git/merge` (not mounted when absent). */
+  git?: GitControl;
   now?: () => number;
 }
 
@@ -166,6 +172,37 @@ export function createControlApp(deps: ControlAppDeps): Hono {
       return ok(c, { stored: true });
     }),
   );
+
+  // Mounted only with git workspaces (main.ts always has them; some tests build the app without).
+  const git = deps.git;
+  if (git !== undefined) {
+    const refused = (c: Context, refusal: FieldRefusal): Response =>
+      fail(c, 400, 'validation_failed', refusal.message, { location: 'body', issues: [{ path: [refusal.field], code: 'custom', message: refusal.message }] });
+
+    app.post('/repos/setup', (c) =>
+      guard(c, async () => {
+        const body = await parseBody(c, ReposSetup);
+        if (!body.ok) return body.response;
+        const refusal = git.refuse(body.data);
+        if (refusal !== null) return refused(c, refusal);
+        manager.applyLiveConfig(body.data.config);
+        git.startSetup(body.data);
+        return ok(c, { accepted: true }, 202);
+      }),
+    );
+
+    app.post('/git/merge', (c) =>
+      guard(c, async () => {
+        const body = await parseBody(c, GitMerge);
+        if (!body.ok) return body.response;
+        const refusal = git.refuse(body.data);
+        if (refusal !== null) return refused(c, refusal);
+        manager.applyLiveConfig(body.data.config);
+        git.submitMerge(body.data);
+        return ok(c, { accepted: true }, 202);
+      }),
+    );
+  }
 
   app.notFound((c) => fail(c, 404, 'not_found', 'No route matches this method and path.'));
   app.onError((err, c) => errorReply(c, err, redactor, log));

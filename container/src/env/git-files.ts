@@ -2,7 +2,11 @@
  * The static git files of an agent home (`container.md` §6 items 2–3): `.gitconfig` (LFS filters
  * skipped, `core.hooksPath` → the co-author hook) and the `prepare-commit-msg` hook, which adds
  * the trailer named by `GASTOWN_COAUTHOR_TRAILER` so the decision stays in the (live) env.
+ * The credential helper is the agent's own store file in `$GASTOWN_CRED_DIR` (`container.md` §9.3),
+ * which the workspaces rewrite when the rig's token changes, so the agent's `git push` works.
  */
+import { CRED_DIR_ENV } from './cli-wrappers.ts';
+import { GIT_CREDENTIALS_FILE } from '../layout.ts';
 
 /** The env var carrying the full `Co-authored-by:` trailer; absent = no trailer. */
 export const COAUTHOR_TRAILER_ENV = 'GASTOWN_COAUTHOR_TRAILER';
@@ -18,6 +22,11 @@ export function gitconfigText(hooksDir: string): string {
     '\trequired = false',
     '[core]',
     `\thooksPath = ${hooksDir}`,
+    '[credential]',
+    // Empty first: no helper of a system config applies. git runs the helper through `sh`, which
+    // expands the agent's credential dir (and fails, rather than guess, when it is unset).
+    '\thelper =',
+    `\thelper = store --file=\\"\${${CRED_DIR_ENV}:?}/${GIT_CREDENTIALS_FILE}\\"`,
     '[init]',
     '\tdefaultBranch = main',
     '[advice]',

@@ -15,8 +15,8 @@ export interface KiloConfigInput {
   smallModel: string;
 }
 
-/** The local model's model ids: one per role plus `title` for titles and summaries (§10). */
-const LOCAL_MODELS = ['mayor', 'polecat', 'refinery', 'title'] as const;
+/** The local model's model ids: one per role plus `title` for titles and summaries (§10); the local model serves these. */
+export const LOCAL_MODEL_IDS = ['mayor', 'polecat', 'refinery', 'title'] as const;
 
 interface ModelEntry {
   name: string;
@@ -65,7 +65,7 @@ function providerPart(input: KiloConfigInput): { model: string; small_model: str
             npm: '@ai-sdk/openai-compatible',
             name: 'local',
             options: { baseURL: p.baseUrl, apiKey: 'local' },
-            models: models(LOCAL_MODELS),
+            models: models(LOCAL_MODEL_IDS),
           },
         },
       };

@@ -6,6 +6,8 @@
 import type { ContainerConfig, StartAgentRequest } from '../../../src/protocol/control.ts';
 import { buildAgentEnv } from '../env/build-agent-env.ts';
 import type { AgentPaths, BuiltAgentEnv, ProviderResolution } from '../env/build-agent-env.ts';
+import { needsLocalModel } from '../env/resolve-provider.ts';
+import { errorText } from './worker-reports.ts';
 import type { Logger } from '../redact.ts';
 import type { KiloModelRef } from '../kilo/backend.ts';
 
@@ -38,8 +40,15 @@ export class AgentEnvBuilder {
   /** The env of `request` under the live config `live` (the request's own config is not read). */
   async build(request: StartAgentRequest, live: ContainerConfig): Promise<BuiltAgentEnv | { error: EnvBuildError }> {
     const { paths, baseEnv, localModelAllowed, log } = this.#ctx;
-    const local = live.provider === null && localModelAllowed && this.#ctx.localModelUrl !== undefined;
-    const localModelUrl = local && this.#ctx.localModelUrl !== undefined ? await this.#ctx.localModelUrl() : null;
+    const startLocalModel = this.#ctx.localModelUrl;
+    let localModelUrl: string | null = null;
+    if (startLocalModel !== undefined && needsLocalModel(live, localModelAllowed)) {
+      try {
+        localModelUrl = await startLocalModel();
+      } catch (err) {
+        return { error: { ok: false, error_type: 'no_provider_key', message: `the local model failed to start: ${errorText(err)}` } };
+      }
+    }
     return buildAgentEnv(request, live, paths, {
       localModelUrl,
       localModelAllowed,

@@ -20,7 +20,7 @@ import type { KiloEvent } from '../kilo/backend.ts';
 import { eventSessionId } from '../kilo/backend.ts';
 import { MESSAGE_QUEUE_MAX, isLive, toView } from './agent-record.ts';
 import type { AgentRecord } from './agent-record.ts';
-import { finishRecord } from './agent-exit.ts';
+import { exitTailsSettled, finishRecord } from './agent-exit.ts';
 import { AbortReason, AgentNotFound, NotMayor, NotRunning, QueueFull, StartupAborted } from './errors.ts';
 import { syncLiveConfig } from './config-sync.ts';
 import { EventRings } from './event-ring.ts';
@@ -153,7 +153,26 @@ export class ProcessManager implements ManagerState, ServerListener {
 
   /** §5.4 stop; idempotent. Throws `AgentNotFound`. */
   async stop(agentId: string, reason?: string): Promise<StopAgentResult> {
-    const why = reason ?? 'stopped';
+    return (await this.#end(agentId, reason ?? 'stopped', true)).result;
+  }
+
+  /**
+   * Drain step 4 (§8): ends a live agent as a stop does (startup aborted, session aborted, server
+   * closed, `exited`) but leaves the snapshot to the drain, which takes it after the WIP save.
+   * Returns the record it froze; null when the agent is unknown or was no longer live.
+   */
+  async freeze(agentId: string, reason: string): Promise<AgentRecord | null> {
+    if (!this.agents.has(agentId)) return null;
+    return (await this.#end(agentId, reason, false)).frozen;
+  }
+
+  /** Resolves once the snapshots and completion reports of the exits so far have ended (drain step 5). */
+  exitTailsSettled(): Promise<void> {
+    return exitTailsSettled(this);
+  }
+
+  /** Stop and freeze: abort any startup, then end the live record under the agent mutex. */
+  async #end(agentId: string, why: string, snapshot: boolean): Promise<{ result: StopAgentResult; frozen: AgentRecord | null }> {
     const before = this.agents.get(agentId);
     if (before === undefined) throw new AgentNotFound(agentId);
     const abortingStart = before.startInFlight;
@@ -161,9 +180,9 @@ export class ProcessManager implements ManagerState, ServerListener {
     return this.locks.withAgentLock(agentId, async () => {
       const record = this.agents.get(agentId) ?? before;
       // An aborted start ended the record itself; a second stop is a no-op.
-      if (!isLive(record)) return { stopped: abortingStart && record === before, status: record.status };
-      await finishRecord(this, record, { status: 'exited', reason: why, abortSession: true });
-      return { stopped: true, status: record.status };
+      if (!isLive(record)) return { result: { stopped: abortingStart && record === before, status: record.status }, frozen: null };
+      await finishRecord(this, record, { status: 'exited', reason: why, abortSession: true, snapshot });
+      return { result: { stopped: true, status: record.status }, frozen: record };
     });
   }
 

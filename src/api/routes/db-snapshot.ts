@@ -5,14 +5,13 @@
  * (413 above) and answers `{bytes, sha256}`; GET answers the stored bytes (404 when absent);
  * DELETE forgets them (404 when absent).
  */
+import { DB_SNAPSHOT_MAX_BYTES } from '../../protocol/agent.ts';
 import { NotFound } from '../../errors.ts';
 import { pathId, type RouteTable } from '../route.ts';
 import { deleted, ok } from '../respond.ts';
 
 const P = '/api/towns/:townId/rigs/:rigId/agents/:agentId';
 
-/** The PUT body limit (`http-api.md` §6). */
-export const DB_SNAPSHOT_BODY_LIMIT = 10 * 1024 * 1024;
 
 /** The KV key of an agent's snapshot (ids lowercase, as the guard checked them). */
 export function dbSnapshotKey(townId: string, agentId: string): string {
@@ -32,7 +31,7 @@ export function dbSnapshotRoutes(r: RouteTable): void {
     return c.body(stored, 200, { 'Content-Type': 'application/octet-stream' });
   });
 
-  r.route('PUT', `${P}/db-snapshot`, { auth: 'agent', bodyKind: 'bytes', bodyLimit: DB_SNAPSHOT_BODY_LIMIT }, async (c) => {
+  r.route('PUT', `${P}/db-snapshot`, { auth: 'agent', bodyKind: 'bytes', bodyLimit: DB_SNAPSHOT_MAX_BYTES }, async (c) => {
     const bytes = c.get('rawBytes') ?? new Uint8Array();
     const sha256 = await sha256Hex(bytes);
     await c.env.AGENT_DB_SNAPSHOTS.put(dbSnapshotKey(pathId(c, 'townId'), pathId(c, 'agentId')), bytes, { metadata: { bytes: bytes.byteLength, sha256 } });

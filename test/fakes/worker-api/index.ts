@@ -2,10 +2,12 @@
  * A loopback stub of the worker's routes that the control server calls (P and C of `http-api.md`
  * §4.3, §4.5), for container tests: `startFakeWorkerApi()` listens on 127.0.0.1:0, records every
  * request, validates bodies with the shared schemas and answers like the worker; tests steer it
- * with `setResponse`, `failNext`, the registry and the mayor-id / drain-status values.
+ * with `setResponse`, `failNext`, `setPrime`, the registry and the mayor-id / drain-status values.
  */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { PrimeResult } from '../../../src/protocol/agent.ts';
+import type { Done } from '../../../src/protocol/agent.ts';
 import type { DrainStatus, MayorIdResult } from '../../../src/protocol/container.ts';
 import type { ContainerConfig } from '../../../src/protocol/control.ts';
 import { buildRoutes } from './routes.ts';
@@ -13,6 +15,7 @@ import { FakeState, globToRegExp } from './state.ts';
 import type { FakeHandler, RecordedRequest } from './state.ts';
 
 export type { FakeHandler, RecordedRequest } from './state.ts';
+export { fakeAgent, fakeBead, fakePrime } from './records.ts';
 
 /** Options of `startFakeWorkerApi`. Without a token for a principal, any bearer is accepted for it. */
 export interface FakeWorkerApiOptions {
@@ -46,6 +49,10 @@ export interface FakeWorkerApi {
   setGitToken(token: string | null): void;
   /** Makes `token` the only valid one for `principal` (`container` or an agent id); older ones stop working. */
   setValidToken(principal: string, token: string): void;
+  /** What `P/prime` answers for `agentId` (validated with `PrimeResult`; throws when invalid). */
+  setPrime(agentId: string, result: PrimeResult): void;
+  /** The `P/done` bodies accepted for `agentId` (validated with `Done`), in arrival order. */
+  dones(agentId: string): Done[];
   /** Resolves with the first request (already recorded or future) satisfying `pred`. */
   waitFor(pred: (r: RecordedRequest) => boolean): Promise<RecordedRequest>;
   /** Requests whose path matches `pathGlob`. */
@@ -105,6 +112,10 @@ export async function startFakeWorkerApi(opts: FakeWorkerApiOptions): Promise<Fa
     setValidToken: (principal, token) => {
       state.tokens.set(principal, new Set([token]));
     },
+    setPrime: (agentId, result) => {
+      state.primes.set(agentId, PrimeResult.parse(result));
+    },
+    dones: (agentId) => state.dones.get(agentId) ?? [],
     waitFor: (pred) => state.waitFor(pred),
     matching(pathGlob, method) {
       const re = globToRegExp(pathGlob);

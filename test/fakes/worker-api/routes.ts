@@ -1,18 +1,22 @@
 /**
- * Routes of the fake worker API: the P routes of `http-api.md` §4.3 the control server calls,
- * the C routes of §4.5 and `refresh-git-token`, with bodies validated by the shared protocol
+ * Routes of the fake worker API: the P routes of `http-api.md` §4.3 the control server and the
+ * plugin's rig tools call (prime, done, escalations, request-changes, mail/check), the C routes of
+ * §4.5 and `refresh-git-token`, with bodies validated by the shared protocol
  * schemas (400 `validation_failed` on a mismatch) and bearer tokens checked per principal.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { z } from 'zod';
 import {
   AgentEventsBatch,
   Completed,
+  Done,
+  EscalationCreate,
   EvictionContext,
   Heartbeat,
   NudgeDelivered,
+  RequestChanges,
   Waiting,
 } from '../../../src/protocol/agent.ts';
 import {
@@ -22,6 +26,7 @@ import {
   MergeResultReport,
   RegistryPut,
 } from '../../../src/protocol/container.ts';
+import { fakeBead, fakeEscalation, fakePrime } from './records.ts';
 import type { FakeState, RecordedRequest } from './state.ts';
 
 type Env = { Variables: { rec: RecordedRequest } };
@@ -124,6 +129,29 @@ export function buildRoutes(state: FakeState, townId: string): Hono<Env> {
     const b = valid(c, NudgeDelivered);
     return b instanceof Response ? b : ok(c, { delivered: true });
   });
+  // Rig tools of the plugin (tools.md §4), so a real kilo + plugin session can run against the fake.
+  app.post(`${P}/prime`, (c) => {
+    const agentId = c.req.param('agentId');
+    return ok(c, state.primes.get(agentId) ?? fakePrime(agentId, c.req.param('rigId')));
+  });
+  app.post(`${P}/done`, (c) => {
+    const b = valid(c, Done);
+    if (b instanceof Response) return b;
+    const agentId = c.req.param('agentId');
+    state.dones.set(agentId, [...(state.dones.get(agentId) ?? []), b]);
+    return ok(c, { accepted: true });
+  });
+  app.post(`${P}/escalations`, (c) => {
+    const b = valid(c, EscalationCreate);
+    return b instanceof Response ? b : ok(c, fakeEscalation(randomUUID(), c.req.param('agentId'), b), 201);
+  });
+  app.post(`${P}/request-changes`, (c) => {
+    const b = valid(c, RequestChanges);
+    if (b instanceof Response) return b;
+    const rework = fakeBead({ id: randomUUID(), rig_id: c.req.param('rigId'), title: 'Rework requested by the refinery', body: b.feedback, labels: ['gt:rework'] });
+    return ok(c, { rework_bead: rework }, 201);
+  });
+  app.post(`${P}/mail/check`, (c) => ok(c, []));
   app.post(`${P}/refresh-token`, (c) => ok(c, tokenResult(state.issue(c.req.param('agentId')))));
   app.get(`${P}/db-snapshot`, (c) => {
     const bytes = state.snapshots.get(c.req.param('agentId'));

@@ -1,8 +1,10 @@
 /**
  * State of the fake worker API: recorded requests, token sets, canned failures and overrides,
- * the stored registry, snapshots and events. Kept apart from the routes so tests can read it.
+ * the stored registry, snapshots and events, the prime replies and the accepted `gt_done`
+ * reports. Kept apart from the routes so tests can read it.
  */
 import type { Context } from 'hono';
+import type { Done, PrimeResult } from '../../../src/protocol/agent.ts';
 import type { DrainStatus, MayorIdResult } from '../../../src/protocol/container.ts';
 
 /** One request as the fake saw it (before auth and validation). */
@@ -60,6 +62,10 @@ export class FakeState {
   drainStatus: DrainStatus = { draining: false, drain_nonce: null, drain_started_at: null };
   drainNonce: string | null = null;
   gitToken: string | null = 'ghs_fakegittoken0001';
+  /** What `P/prime` answers per agent id (a default reply for agents not set). */
+  readonly primes = new Map<string, PrimeResult>();
+  /** Accepted `P/done` bodies per agent id, in arrival order. */
+  readonly dones = new Map<string, Done[]>();
   #issued = 0;
   readonly #waiters: { pred: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }[] = [];
 
