@@ -25,6 +25,9 @@ const MAX_RECORDS = 1000;
 const MAX_DELAY_MS = 2_147_483_647;
 
 /** One chat request as `GET /__local/requests` shows it. */
+/** How long an idle keep-alive socket to the local model stays open. */
+const IDLE_SOCKET_MS = 10 * 60_000;
+
 export interface LocalModelRecord {
   index: number;
   at: string;
@@ -178,6 +181,11 @@ export async function startLocalModel(opts: LocalModelOptions = {}): Promise<Loc
       else res.end();
     });
   });
+  // kilo keeps its connections to the model open between turns; Node's 5 s default would close
+  // an idle one just as kilo reuses it ("connection reset"), and kilo then waits for the user
+  // instead of retrying. Idle sockets stay open until the client closes them.
+  server.keepAliveTimeout = IDLE_SOCKET_MS;
+  server.headersTimeout = IDLE_SOCKET_MS + 1_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
