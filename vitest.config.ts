@@ -1,8 +1,10 @@
 /**
  * Test projects: `unit` (node: pure modules, protocol snapshots, rules over node:sqlite),
- * `container` (node: the control server with real child processes and real git in temp dirs)
- * and `workers` (workerd via @cloudflare/vitest-pool-workers, the worker and its Durable
- * Objects under `wrangler.jsonc`'s `local` environment). `npm test` runs typecheck and all.
+ * `container` (node: the control server with real child processes and real git in temp dirs),
+ * `browser` (node: the dashboard in headless Chromium against the worker in local mode,
+ * `test/support/local-stack.ts`) and `workers` (workerd via
+ * @cloudflare/vitest-pool-workers, the worker and its Durable Objects under `wrangler.jsonc`'s
+ * `local` environment). `npm test` runs typecheck and all.
  */
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
@@ -27,6 +29,18 @@ export default defineConfig({
           // Real child processes (git, kilo serve) need more than the default 5 s.
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          environment: 'node',
+          // The real worker (and launcher) in local mode driving headless Chromium.
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          // One stack at a time: each file starts workerd (and maybe control servers).
+          fileParallelism: false,
         },
       },
       {

@@ -25,6 +25,7 @@ import { agentToolRoutes } from './routes/agent-tools.ts';
 import { dbSnapshotRoutes } from './routes/db-snapshot.ts';
 import { mayorToolRoutes } from './routes/mayor-tools.ts';
 import { DASHBOARD, MAYOR_TOOLS, MountedRoutes } from './mount.ts';
+import { dashboardRoutes } from '../dashboard/routes.tsx';
 
 /** Builds the app and its route table. */
 export function createApp(): { app: Hono<AppEnv>; routes: RouteTable } {
@@ -51,6 +52,7 @@ export function createApp(): { app: Hono<AppEnv>; routes: RouteTable } {
   containerAdminRoutes(routes);
   liveRoutes(routes);
   debugRoutes(routes);
+  dashboardRoutes(app);
   app.onError(onError);
   app.notFound(onNotFound);
   return { app, routes };
