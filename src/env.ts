@@ -28,6 +28,8 @@ export interface Env {
   TOWN_CONTAINER: DurableObjectNamespace<TownContainerDO | LocalTownContainerDO>;
   AGENT_DB_SNAPSHOTS: KVNamespace;
   ANALYTICS?: AnalyticsEngineDataset;
+  /** The dashboard bundle (`wrangler.jsonc` `assets`); absent where no assets are built (unit tests). */
+  ASSETS?: Fetcher;
 }
 
 export function isDevelopment(env: Pick<Env, 'ENVIRONMENT'>): boolean {

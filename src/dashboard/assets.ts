@@ -9,20 +9,10 @@ import type { AppEnv } from '../api/app-env.ts';
 /** The files of the bundle, by the name in `/dashboard/:file`. */
 export const BUNDLE_FILES: readonly string[] = ['app.js', 'app.css', 'app.js.map', 'app.css.map'];
 
-/** The static-assets binding (`wrangler.jsonc` `assets.binding`), when this runtime has one. */
-function assetsBinding(env: object): Fetcher | null {
-  const binding: unknown = Reflect.get(env, 'ASSETS');
-  return isFetcher(binding) ? binding : null;
-}
-
-function isFetcher(value: unknown): value is Fetcher {
-  return typeof value === 'object' && value !== null && 'fetch' in value && typeof value.fetch === 'function';
-}
-
 /** The bundle file `file`, or null when it is not one (or this runtime serves no assets). */
 export async function bundleFile(c: Context<AppEnv>, file: string): Promise<Response | null> {
-  const assets = assetsBinding(c.env);
-  if (!BUNDLE_FILES.includes(file) || assets === null) return null;
+  const assets = c.env.ASSETS;
+  if (!BUNDLE_FILES.includes(file) || assets === undefined) return null;
   const res = await assets.fetch(new Request(new URL(`/dashboard/${file}`, c.req.url), { headers: c.req.raw.headers }));
   if (res.status === 404) return null;
   // A fresh response: the binding's headers are immutable. Revalidate on every load (ETag).
