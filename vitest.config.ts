@@ -8,6 +8,7 @@
  */
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+import { scmOutbound } from './test/integration/scm-outbound.ts';
 
 export default defineConfig({
   test: {
@@ -47,6 +48,8 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: './wrangler.jsonc', environment: 'local' },
+            // The fake git host answers its loopback origin; everything else passes through.
+            miniflare: { outboundService: scmOutbound },
           }),
         ],
         test: {

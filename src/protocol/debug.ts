@@ -63,3 +63,14 @@ export const DebugStatus = z.object({
   container: z.object({ state: z.string() }),
 });
 export type DebugStatus = z.infer<typeof DebugStatus>;
+
+/**
+ * D`/seams` POST (development only): arms the TownDO's test seams. `abort_after_commit: n`
+ * (1–100) aborts the object right after the commit of the n-th coming tick that has effects to
+ * run, before they run; 0 disarms. Kept in the object's memory, so the abort disarms it.
+ */
+export const SeamsArm = z.strictObject({ abort_after_commit: z.number().int().min(0).max(100) });
+export type SeamsArm = z.infer<typeof SeamsArm>;
+/** D`/seams` reply: the seams as now armed. */
+export const SeamsState = z.object({ abort_after_commit: z.number().int().min(0) });
+export type SeamsState = z.infer<typeof SeamsState>;

@@ -5,9 +5,10 @@
  * Payload objects drop unknown keys: rows written by an older release must still apply.
  */
 import { z } from 'zod';
-import { IsoTime, IsoTimeInput, JsonObject, Uuid } from './common.ts';
+import { IsoTime, IsoTimeInput, Uuid } from './common.ts';
 import { Completed, Done, EvictionContext } from './agent.ts';
 import { MergeResultReport } from './container.ts';
+import { PrPollReport } from './scm.ts';
 
 /** Every town event type. */
 export const TownEventType = z.enum([
@@ -71,10 +72,10 @@ export const DispatchResultPayload = z.object({
 export type DispatchResultPayload = z.infer<typeof DispatchResultPayload>;
 
 /**
- * `pr_polled`: outcome of the `poll_pr` effect (`reconciler.md` §5.3). Loose for now: the
- * git-hosting work (`scm.md`) refines `outcome` and `feedback` into their exact shapes.
+ * `pr_polled`: outcome of the `poll_pr` effect (`reconciler.md` §5.3): the status outcome and,
+ * for an open GitHub PR of a rig with auto-resolve or auto-merge on, the feedback (`scm.md` §4–§5).
  */
-export const PrPolledPayload = z.object({ outcome: JsonObject, feedback: JsonObject.optional() });
+export const PrPolledPayload = PrPollReport;
 export type PrPolledPayload = z.infer<typeof PrPolledPayload>;
 
 /** `pr_merge_attempted`: outcome of the `merge_pr` effect. */

@@ -30,3 +30,13 @@ export type RateScope = 'agent' | 'town' | 'user';
 export function rateKey(scope: RateScope, id: string, rule: RateRuleName): string {
   return `${scope}:${id}:${rule.replaceAll('_', '-')}`;
 }
+
+/**
+ * `rule` under a timing profile: the window ÷ `divisor`, the limit unchanged. The test profile
+ * (`GASTOWN_TIMING=test`, divisor 60) speeds up every client timer too — a container heartbeats
+ * every 0.5 s — so an unscaled window would refuse most heartbeats and the agent would look stale.
+ */
+export function ruleForProfile(rule: RateRule, divisor: number): RateRule {
+  if (divisor <= 1) return rule;
+  return { limit: rule.limit, window_ms: Math.max(1, Math.round(rule.window_ms / divisor)) };
+}

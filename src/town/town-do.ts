@@ -16,10 +16,13 @@ import type {
   SlingBatch,
 } from '../protocol/api.ts';
 import type { TownConfigPatch } from '../protocol/config.ts';
+import type { SeamsArm } from '../protocol/debug.ts';
+import { NotFound } from '../errors.ts';
 import type { Env } from '../env.ts';
 import type { RateRule } from '../rate-limit/rate-limiter.ts';
 import { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import { enforceRateLimit } from '../rate-limit/enforce.ts';
+import { ruleForProfile } from '../rate-limit/rules.ts';
 import { logLine } from '../observability/log.ts';
 import { SettableClock, iso } from './db/clock.ts';
 import { durableObjectSql, type SqlHandle } from './db/sql.ts';
@@ -47,6 +50,7 @@ import { healthCheck } from './alarm/cadence.ts';
 import { TickAlerts } from './alarm/alerts.ts';
 import { CommandRunner } from './command-runner.ts';
 import { debugStatus, injectEvent, requeueEvent } from './debug/debug-rpc.ts';
+import { TestSeams } from './debug/seams.ts';
 import { LiveHub } from './live/live-hub.ts';
 import { SqlTownView } from './reconciler/view-sql.ts';
 import { computeCadence } from './reconciler/cadence.ts';
@@ -56,6 +60,7 @@ import { TickScheduler } from './alarm/scheduler.ts';
 import { thresholdsFor, type Thresholds } from './reconciler/constants.ts';
 import type { EffectExecutor } from './reconciler/effects.ts';
 import type { TickDeps } from './reconciler/tick.ts';
+import { analyticsSink } from './reconciler/analytics-events.ts';
 import type { NewTownEvent } from './events/town-events.ts';
 import { ContainerExecutor, type ContainerExecutorDeps } from './dispatch/container-executor.ts';
 import type { ContainerHandle } from '../container/control-client.ts';
@@ -101,6 +106,8 @@ export class TownDO extends DurableObject<Env> {
   private readonly limiter = new RateLimiter(() => this.clock.now());
   private readonly alerts: TickAlerts;
   private readonly runner: CommandRunner;
+  /** Development-only fault seams (`D/seams`); in memory, so an abort disarms them. */
+  private readonly seams = new TestSeams();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -138,6 +145,10 @@ export class TownDO extends DurableObject<Env> {
       thresholds: this.thresholds,
       development: this.env.ENVIRONMENT === 'development',
       alert: (kind, message, tags) => this.alerts.alert(kind, message, tags),
+      analytics: analyticsSink(this.env.ANALYTICS),
+      afterCommit: (intents) => {
+        if (this.env.ENVIRONMENT === 'development' && this.seams.abortNow(intents)) this.ctx.abort('test seam: abort_after_commit');
+      },
     };
   }
 
@@ -330,7 +341,7 @@ export class TownDO extends DurableObject<Env> {
 
   /** Best-effort rate limit counters (`http-api.md` §6); reset when the object restarts. */
   async checkRateLimit(key: string, rule: RateRule) {
-    return capture(() => enforceRateLimit(this.limiter, key, rule));
+    return capture(() => enforceRateLimit(this.limiter, key, ruleForProfile(rule, this.thresholds.INTERVAL_DIVISOR)));
   }
 
   /** Called by the UserDO watchdog: re-arms a missing alarm (`reconciler.md` §2). */
@@ -378,6 +389,13 @@ export class TownDO extends DurableObject<Env> {
     if (!exists.ok) return exists;
     const outcome = await this.scheduler.tick();
     return { ok: true as const, value: outcome?.record ?? null };
+  }
+  /** D`/seams` (development only; the route refuses elsewhere, and so does this). */
+  async armSeams(input: SeamsArm) {
+    return this.read(() => {
+      if (this.env.ENVIRONMENT !== 'development') throw new NotFound('route');
+      return this.seams.arm(input);
+    });
   }
   async debugBead(beadId: string) {
     return this.read((sql) => debugBead(sql, beadId));

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { PageQuery } from '../../protocol/common.ts';
 import { SlingBatch } from '../../protocol/api.ts';
-import { DebugEventsQuery, RawEventInsert, ReplayRequest } from '../../protocol/debug.ts';
+import { DebugEventsQuery, RawEventInsert, ReplayRequest, SeamsArm } from '../../protocol/debug.ts';
 import { NotFound } from '../../errors.ts';
 import { isDevelopment } from '../../env.ts';
 import { unwrap } from '../../town/rpc-result.ts';
@@ -33,6 +33,11 @@ export function debugRoutes(r: RouteTable): void {
     if (!isDevelopment(c.env)) throw new NotFound('route');
     const e = c.req.valid('json');
     return created(c, unwrap(await townStub(c.env, pathId(c, 'townId')).injectEvent({ event_type: e.event_type, agent_id: e.agent_id ?? null, bead_id: e.bead_id ?? null, payload: e.payload })));
+  });
+  r.route('POST', `${D}/seams`, { auth: 'admin-town', body: SeamsArm }, async (c) => {
+    // A fault-test seam (`src/town/debug/seams.ts`): never outside development.
+    if (!isDevelopment(c.env)) throw new NotFound('route');
+    return ok(c, unwrap(await townStub(c.env, pathId(c, 'townId')).armSeams(c.req.valid('json'))));
   });
   r.route('POST', `${D}/tick`, { auth: 'admin-town' }, async (c) => ok(c, unwrap(await townStub(c.env, pathId(c, 'townId')).tickNow())));
   r.route('GET', `${D}/rigs`, { auth: 'admin-town' }, async (c) => ok(c, unwrap(await townStub(c.env, pathId(c, 'townId')).listRigs({ limit: 500 })).items));

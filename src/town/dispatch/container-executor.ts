@@ -2,7 +2,7 @@
  * `ContainerExecutor`: the TownDO's effect executor (`reconciler.md` §4, §6): dispatch →
  * `/agents/start` (validated `StartAgentRequest`, per-dispatch agent token, 60 s) →
  * `dispatch_result`; stop, mail, nudge and merge through the control protocol; observe → parallel
- * status reads. Reads SQL, never writes it; PR effects go to `others`.
+ * status reads. Reads SQL, never writes it; PR effects go to the git host (`pr-effects.ts`).
  */
 import { mintAgentToken } from '../../auth/mint.ts';
 import { GitMerge, StartAgentRequest } from '../../protocol/control.ts';
@@ -13,7 +13,8 @@ import type { EffectIntent } from '../context.ts';
 import { first, strOrNull, type SqlHandle } from '../db/sql.ts';
 import type { NewTownEvent } from '../events/town-events.ts';
 import type { Thresholds } from '../reconciler/constants.ts';
-import { UnavailableExecutor, type EffectContext, type EffectExecutor, type ObservedStatus } from '../reconciler/effects.ts';
+import type { EffectContext, EffectExecutor, ObservedStatus } from '../reconciler/effects.ts';
+import type { ScmFetch } from '../scm/http-json.ts';
 import { findTown } from '../records/town-record.ts';
 import { SqlTownView } from '../reconciler/view-sql.ts';
 import { serializeContainerConfig, type DispatchEnv } from './container-config.ts';
@@ -22,6 +23,7 @@ import { mailPrompt, nudgePrompt } from './deliveries.ts';
 import { observationOf } from './observe.ts';
 import { dispatchOutcome, failedDispatch, isSuccess, messageOf } from './outcomes.ts';
 import { mayorStartRequest, rigStartRequest } from './start-request.ts';
+import { PrEffectExecutor } from './pr-effects.ts';
 
 export interface ContainerExecutorDeps {
   env: DispatchEnv;
@@ -30,17 +32,18 @@ export interface ContainerExecutorDeps {
   container(): ContainerHandle;
   thresholds(): Thresholds;
   development: boolean;
-  /** Effects the container does not perform (`poll_pr`, `merge_pr`). */
-  others?: Pick<EffectExecutor, 'run'>;
+  /** How `poll_pr` / `merge_pr` reach the git host; default the global `fetch`. */
+  fetch?: ScmFetch;
 }
 
 type DispatchIntent = Extract<EffectIntent, { kind: 'dispatch' }>;
 
 export class ContainerExecutor implements EffectExecutor {
-  private readonly others: Pick<EffectExecutor, 'run'>;
+  /** Effects the container does not perform (`poll_pr`, `merge_pr`). */
+  private readonly gitHost: Pick<EffectExecutor, 'run'>;
 
   constructor(private readonly d: ContainerExecutorDeps) {
-    this.others = d.others ?? new UnavailableExecutor();
+    this.gitHost = new PrEffectExecutor({ sql: d.sql, env: d.env, development: d.development, fetch: d.fetch ?? ((url, init) => fetch(url, init)) });
   }
 
   async run(intent: EffectIntent, ctx: EffectContext): Promise<NewTownEvent[]> {
@@ -58,7 +61,7 @@ export class ContainerExecutor implements EffectExecutor {
         return this.gitMerge(intent.bead_id, intent.request_id, ctx);
       case 'poll_pr':
       case 'merge_pr':
-        return this.others.run(intent, ctx);
+        return this.gitHost.run(intent, ctx);
     }
   }
 

@@ -82,6 +82,14 @@ const UNSCALED = new Set<keyof Thresholds>([
 /** Floor of a scaled duration: nothing in the test profile waits less than this. */
 export const TEST_PROFILE_FLOOR_MS = 1000;
 export const TEST_PROFILE_DIVISOR = 60;
+/**
+ * Higher floors for timeouts that bound real work, which does not get 60 times faster under
+ * test: an `/agents/start` waits for the container's hydration gate and a `kilo serve` boot
+ * (seconds), and the control server drops a start whose caller hung up before it read the body.
+ */
+export const TEST_PROFILE_WORK_FLOORS_MS: Readonly<Partial<Record<keyof Thresholds, number>>> = {
+  AGENT_START_TIMEOUT_MS: THRESHOLDS.AGENT_START_TIMEOUT_MS,
+};
 
 /** The thresholds for a timing profile (`test` is honoured only in development). */
 export function thresholdsFor(profile: 'production' | 'test'): Thresholds {
@@ -90,14 +98,14 @@ export function thresholdsFor(profile: 'production' | 'test'): Thresholds {
   for (const [key, value] of Object.entries(THRESHOLDS)) {
     if (key === 'INTERVAL_DIVISOR') continue;
     if (UNSCALED.has(key as keyof Thresholds)) scaled[key] = value;
-    else if (Array.isArray(value)) scaled[key] = value.map(scale);
-    else scaled[key] = scale(value as number);
+    else if (Array.isArray(value)) scaled[key] = value.map((ms: number) => scale(ms));
+    else scaled[key] = scale(value as number, TEST_PROFILE_WORK_FLOORS_MS[key as keyof Thresholds]);
   }
   return scaled as Thresholds;
 }
 
-function scale(ms: number): number {
-  return Math.max(TEST_PROFILE_FLOOR_MS, Math.round(ms / TEST_PROFILE_DIVISOR));
+function scale(ms: number, floor: number = TEST_PROFILE_FLOOR_MS): number {
+  return Math.max(floor, Math.round(ms / TEST_PROFILE_DIVISOR));
 }
 
 /** The backoff before the next dispatch of a bead that has had `attempts` dispatches. */

@@ -42,19 +42,26 @@ export function failureOutcome(intent: EffectIntent, message: string): NewTownEv
       return [{ event_type: 'nudge_sent', agent_id: intent.agent_id, payload: { nudge_id: intent.nudge_id, ok: false } }];
     case 'merge_pr':
       return [{ event_type: 'pr_merge_attempted', bead_id: intent.bead_id, payload: { ok: false, error: message } }];
-    case 'stop_agent':
     case 'poll_pr':
+      // Like a network error or timeout (`scm.md` §4): it counts as a transient failure.
+      return [{ event_type: 'pr_polled', bead_id: intent.bead_id, payload: { outcome: { ok: false, kind: 'http_error', status: 0, transient: true } } }];
+    case 'stop_agent':
     case 'git_merge':
       return [];
   }
 }
 
+/**
+ * Per-intent budgets. `poll_pr`: a 10 s status read, then the feedback reads (10 s, in
+ * parallel). `merge_pr`: status, feedback, then up to three merge calls (squash → merge →
+ * rebase). The git-host clients stop at the effect's deadline whatever their own timeout.
+ */
 const TIMEOUT_MS: Record<EffectIntent['kind'], number> = {
   dispatch: 60_000,
   stop_agent: 10_000,
-  poll_pr: 10_000,
+  poll_pr: 25_000,
   git_merge: 10_000,
-  merge_pr: 30_000,
+  merge_pr: 60_000,
   deliver_nudge: 10_000,
   deliver_mail: 10_000,
 };
@@ -98,18 +105,4 @@ export async function runEffects(executor: EffectExecutor, intents: readonly Eff
     }
   });
   return result;
-}
-
-/**
- * The executor used until a container transport is configured: it performs nothing and reports
- * each dispatch as failed (the agent stays working; staleness recovers the bead).
- */
-export class UnavailableExecutor implements EffectExecutor {
-  async run(intent: EffectIntent): Promise<NewTownEvent[]> {
-    if (intent.kind === 'stop_agent' || intent.kind === 'poll_pr' || intent.kind === 'git_merge') return [];
-    throw new Error('no container transport is configured for this town');
-  }
-  async observe(agentIds: readonly string[]): Promise<Map<string, { status: ObservedStatus }>> {
-    return new Map(agentIds.map((id) => [id, { status: 'unknown' as const }]));
-  }
 }

@@ -35,9 +35,17 @@ export interface EventReport {
   error?: string;
 }
 
+/** A `record_metric` action that was applied: sent to analytics after the commit (`tick.ts`). */
+export interface AnalyticsEvent {
+  name: string;
+  data: Record<string, unknown>;
+}
+
 export interface CoreResult {
   stats: TickStats;
   events: EventReport[];
+  /** Applied `record_metric` actions, in order; an event or action that rolled back left none. */
+  analytics: AnalyticsEvent[];
   rule_actions: ParsedAction[];
   intents: EffectIntent[];
   /** Errors to report (Sentry) after the transaction: dead letters, failed actions, reconcile. */
@@ -61,7 +69,14 @@ function errorMessage(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
 
-function applyInSavepoint(ctx: TownCtx, view: SqlTownView, action: ParsedAction, stats: TickStats, alerts: CoreResult['alerts']): void {
+/** Counts an applied `record_metric` and keeps it for analytics. */
+function noteMetric(action: ParsedAction, stats: TickStats, analytics: AnalyticsEvent[]): void {
+  if (action.type !== 'record_metric') return;
+  stats.metrics[action.name] = (stats.metrics[action.name] ?? 0) + 1;
+  analytics.push({ name: action.name, data: action.data });
+}
+
+function applyInSavepoint(ctx: TownCtx, view: SqlTownView, action: ParsedAction, stats: TickStats, alerts: CoreResult['alerts'], analytics: AnalyticsEvent[]): void {
   const effectsBefore = ctx.effects.length;
   try {
     const outcome = ctx.sql.transaction(() => applyAction(ctx, view, action));
@@ -69,7 +84,7 @@ function applyInSavepoint(ctx: TownCtx, view: SqlTownView, action: ParsedAction,
     else if (outcome === 'deferred') stats.dispatch_deferred += 1;
     else {
       stats.actions_by_type[action.type] = (stats.actions_by_type[action.type] ?? 0) + 1;
-      if (action.type === 'record_metric') stats.metrics[action.name] = (stats.metrics[action.name] ?? 0) + 1;
+      noteMetric(action, stats, analytics);
     }
   } catch (e) {
     // The savepoint rolled the SQL back; drop any effect the action queued before it threw.
@@ -85,6 +100,7 @@ export function drainReconcileApply(ctx: TownCtx, cfg: ReconcileConfig, opts: { 
   const stats = emptyStats();
   const alerts: CoreResult['alerts'] = [];
   const reports: EventReport[] = [];
+  const analytics: AnalyticsEvent[] = [];
   const t = cfg.thresholds;
 
   // Phase 2: drain, oldest first, each event in its own savepoint.
@@ -92,6 +108,7 @@ export function drainReconcileApply(ctx: TownCtx, cfg: ReconcileConfig, opts: { 
     if (opts.eventIds !== undefined && !opts.eventIds.includes(event.event_id)) continue;
     const report: EventReport = { event_id: event.event_id, event_type: event.event_type, actions: [] };
     const effectsBeforeEvent = ctx.effects.length;
+    const analyticsBeforeEvent = analytics.length;
     try {
       ctx.sql.transaction(() => {
         const result = applyEvent(view, event, ctx.now, t);
@@ -106,7 +123,10 @@ export function drainReconcileApply(ctx: TownCtx, cfg: ReconcileConfig, opts: { 
             // Inside an event, an action failure fails the whole event (retried, then dead-lettered).
             const outcome = applyAction(ctx, view, parsed);
             if (outcome === 'stale') stats.actions_stale += 1;
-            else stats.actions_by_type[parsed.type] = (stats.actions_by_type[parsed.type] ?? 0) + 1;
+            else {
+              stats.actions_by_type[parsed.type] = (stats.actions_by_type[parsed.type] ?? 0) + 1;
+              noteMetric(parsed, stats, analytics);
+            }
           }
         }
         markProcessed(ctx.sql, event.event_id, ctx.now);
@@ -114,6 +134,7 @@ export function drainReconcileApply(ctx: TownCtx, cfg: ReconcileConfig, opts: { 
       stats.events_drained += 1;
     } catch (e) {
       ctx.effects.length = effectsBeforeEvent;
+      analytics.length = analyticsBeforeEvent;
       const message = redactError(errorMessage(e));
       report.error = message;
       report.actions = [];
@@ -139,6 +160,6 @@ export function drainReconcileApply(ctx: TownCtx, cfg: ReconcileConfig, opts: { 
   }
 
   // Phase 4: apply, each action in its own savepoint.
-  for (const action of ruleActions) applyInSavepoint(ctx, view, action, stats, alerts);
-  return { stats, events: reports, rule_actions: ruleActions, intents: ctx.effects, alerts };
+  for (const action of ruleActions) applyInSavepoint(ctx, view, action, stats, alerts, analytics);
+  return { stats, events: reports, analytics, rule_actions: ruleActions, intents: ctx.effects, alerts };
 }

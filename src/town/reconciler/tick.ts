@@ -17,6 +17,7 @@ import { checkInvariants, type Violation } from './invariants.ts';
 import { drainReconcileApply, type CoreResult } from './tick-core.ts';
 import { SqlTownView } from './view-sql.ts';
 import { computeCadence } from './cadence.ts';
+import { analyticsSink, type AnalyticsSink } from './analytics-events.ts';
 
 export interface TickDeps {
   sql: SqlHandle;
@@ -26,6 +27,10 @@ export interface TickDeps {
   development: boolean;
   /** Sends an alert (Sentry) — dead letters, failed actions, invariant violations. */
   alert: (kind: string, message: string, tags: Record<string, string>) => void;
+  /** Receives the tick's analytics events after commit; default: the log only. */
+  analytics?: AnalyticsSink;
+  /** Runs right after the commit, before the effects (the development test seam, `debug/seams.ts`). */
+  afterCommit?: (intents: number) => void;
 }
 
 export interface TickOutcome {
@@ -98,6 +103,10 @@ export async function runTick(deps: TickDeps): Promise<TickOutcome | null> {
   const ctx: TownCtx = { sql: deps.sql, now, townId: town.id, actor: 'system', development: deps.development, effects: [] };
   const core = phase(phaseMs, 'drain_reconcile_apply', wall, () => deps.sql.transaction(() => drainReconcileApply(ctx, { thresholds: t })));
   for (const alert of core.alerts) deps.alert(alert.kind, alert.message, { town_id: town.id, ...(alert.id === undefined ? {} : { event_id: alert.id }) });
+  const analytics = deps.analytics ?? analyticsSink(undefined);
+  for (const event of core.analytics) analytics(town.id, event);
+
+  deps.afterCommit?.(core.intents.length);
 
   // 5. effects after commit; outcomes come back as events.
   const effects = await phaseAsync(phaseMs, 'effects', wall, () => runEffects(deps.executor, core.intents, { townId: town.id, now }));

@@ -4,7 +4,7 @@
  * caps unchanged — every key enumerated), the dispatch backoff table and the landing cooldown.
  */
 import { describe, expect, it } from 'vitest';
-import { dispatchBackoffMs, landingCooldownMs, TEST_PROFILE_FLOOR_MS, THRESHOLDS, thresholdsFor, type Thresholds } from '../../../../src/town/reconciler/constants.ts';
+import { dispatchBackoffMs, landingCooldownMs, TEST_PROFILE_FLOOR_MS, TEST_PROFILE_WORK_FLOORS_MS, THRESHOLDS, thresholdsFor, type Thresholds } from '../../../../src/town/reconciler/constants.ts';
 
 const S = 1000;
 const MIN = 60 * S;
@@ -16,7 +16,7 @@ const DURATIONS: Record<string, { production: number; test: number }> = {
   HEARTBEAT_STALE_MS: { production: 90 * S, test: 1500 },
   COLD_START_GRACE_MS: { production: 180 * S, test: 3000 },
   CONTAINER_STATUS_TIMEOUT_MS: { production: 10 * S, test: 1000 }, // 167 ms → floor
-  AGENT_START_TIMEOUT_MS: { production: 60 * S, test: 1000 },
+  AGENT_START_TIMEOUT_MS: { production: 60 * S, test: 60 * S }, // real work (hydration gate, kilo boot): production floor
   BREAKER_WINDOW_MS: { production: 30 * MIN, test: 30 * S },
   STALE_IN_PROGRESS_MS: { production: 5 * MIN, test: 5 * S },
   IN_REVIEW_SAFETY_NET_MS: { production: 5 * MIN, test: 5 * S },
@@ -78,7 +78,7 @@ describe('THRESHOLDS / thresholdsFor', () => {
       const test: Record<string, unknown> = thresholdsFor('test');
       expect(production[key]).toBe(v.production);
       expect(test[key]).toBe(v.test);
-      expect(test[key]).toBe(Math.max(TEST_PROFILE_FLOOR_MS, Math.round(v.production / 60)));
+      expect(test[key]).toBe(Math.max(TEST_PROFILE_WORK_FLOORS_MS[key as keyof Thresholds] ?? TEST_PROFILE_FLOOR_MS, Math.round(v.production / 60)));
     });
   }
 

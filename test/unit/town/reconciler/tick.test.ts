@@ -328,6 +328,60 @@ describe('effects', () => {
   });
 });
 
+describe('effect failures of the git-host effects', () => {
+  it('a poll_pr that throws counts as a transient failure (pr_polled, status 0)', async () => {
+    const b = new TownBuilder();
+    const rig = b.rig();
+    const mr = b.mergeRequest({ rig_id: rig, status: 'in_progress', source: b.bead({ rig_id: rig, status: 'in_review' }), pr_url: 'https://github.com/acme/app/pull/7', branch: 'gt/x' });
+    const { deps, executor } = harness(b);
+    executor.onRun = (intent) => {
+      if (intent.kind === 'poll_pr') throw new Error('token service down');
+    };
+    const outcome = await tick(deps);
+    expect(outcome.record.effects_failed).toEqual({ poll_pr: 1 });
+    expect(events(b, 'pr_polled').map((e) => e.payload)).toEqual([{ outcome: { ok: false, kind: 'http_error', status: 0, transient: true } }]);
+    expect(b.view().review(mr)).toMatchObject({ poll_transient_count: 0 });
+  });
+});
+
+describe('analytics events', () => {
+  /** An MR in the PR phase with a pending `pr_polled` carrying `outcome`. */
+  function polledTown(outcome: Record<string, unknown>) {
+    const b = new TownBuilder();
+    const rig = b.rig();
+    const issue = b.bead({ rig_id: rig, status: 'in_review' });
+    const mr = b.mergeRequest({ rig_id: rig, status: 'in_progress', source: issue, pr_url: 'https://github.com/acme/app/pull/7', branch: 'gt/x' });
+    b.event({ type: 'pr_polled', bead_id: mr, payload: { outcome } });
+    return { b, rig, mr };
+  }
+
+  it('an applied record_metric reaches the sink after commit, with the town id', async () => {
+    const { b, rig, mr } = polledTown({ ok: false, kind: 'no_token', trace: [{ source: 'github_cli_pat', outcome: 'absent' }] });
+    const { deps } = harness(b);
+    const seen: Array<{ townId: string; name: string; data: Record<string, unknown>; committed: boolean }> = [];
+    deps.analytics = (townId, event) => seen.push({ townId, ...event, committed: !inTransaction(b.sql) && b.view().bead(mr)?.status === 'failed' });
+    await tick(deps);
+    expect(seen).toEqual([
+      {
+        townId: b.townId,
+        name: 'pr.poll_failed',
+        data: { rig_id: rig, bead_id: mr, provider: 'github', failure_kind: 'no_token', transient_count: 0, non_transient_count: 0 },
+        committed: true,
+      },
+    ]);
+  });
+
+  it('an event that fails (and rolls back) reports nothing', async () => {
+    const { b } = polledTown({ ok: true, state: 'merged' });
+    const { deps } = harness(b);
+    const seen: string[] = [];
+    deps.analytics = (_townId, event) => void seen.push(event.name);
+    const outcome = await tick(deps);
+    expect(outcome.record.events_failed).toBe(1);
+    expect(seen).toEqual([]);
+  });
+});
+
 describe('the tick record (§8)', () => {
   it('has exactly the §8 field names and parses as TickRecord', async () => {
     const { b } = readyTown();

@@ -47,7 +47,7 @@ describe('applyEvent: missing subjects', () => {
     expect(r).toEqual({ actions: [], skip: 'missing', warning: expect.stringContaining('not found') });
   });
   it('a merge-request event naming no bead → skip missing', () => {
-    expect(run(new TownBuilder(), townEvent('pr_polled', { outcome: { ok: true, state: 'open' } })).skip).toBe('missing');
+    expect(run(new TownBuilder(), townEvent('pr_polled', { outcome: { ok: false, kind: 'unrecognized_url' } })).skip).toBe('missing');
   });
 });
 
