@@ -2,7 +2,8 @@
  * Test projects: `unit` (node: pure modules, protocol snapshots, rules over node:sqlite),
  * `container` (node: the control server with real child processes and real git in temp dirs),
  * `browser` (node: the dashboard in headless Chromium against the worker in local mode,
- * `test/support/local-stack.ts`) and `workers` (workerd via
+ * `test/support/local-stack.ts`), `e2e` (node: the whole town on one machine — worker, launcher,
+ * control servers, kilo sessions on the local model — with faults) and `workers` (workerd via
  * @cloudflare/vitest-pool-workers, the worker and its Durable Objects under `wrangler.jsonc`'s
  * `local` environment). `npm test` runs typecheck and all.
  */
@@ -41,6 +42,18 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           // One stack at a time: each file starts workerd (and maybe control servers).
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          // The whole town on one machine: workerd, the launcher, control servers, kilo sessions.
+          testTimeout: 900_000,
+          hookTimeout: 240_000,
+          // One stack at a time; each file starts its own and runs its scenarios in separate towns.
           fileParallelism: false,
         },
       },

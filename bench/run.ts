@@ -7,6 +7,7 @@ import { benchBeadCreate, benchReadyQuery } from './town-bench.ts';
 import { benchReconcile, benchTick } from './tick-bench.ts';
 import { benchHydration } from './hydration-bench.ts';
 import { benchSlingToDispatch } from './dispatch-bench.ts';
+import { benchEndToEnd } from './e2e-bench.ts';
 
 interface Figure {
   name: string;
@@ -59,6 +60,15 @@ const hydration = await quiet(() => benchHydration(20, 300));
 figures.push({ name: 'hydration_start_ms', value: hydration.hydration_start_ms, unit: 'ms', note: 'fresh /agents/start while 20 registry agents resume (fake kilo, 300 ms server start)' });
 figures.push({ name: 'hydration_start_sequential_ms', value: hydration.hydration_start_sequential_ms, unit: 'ms', note: 'same, strictly sequential resume under one global lock' });
 figures.push({ name: 'hydration_start_ratio', value: hydration.hydration_start_ratio, unit: 'ratio', note: 'this design / sequential (lower is better)' });
+
+// The whole town on this machine (minutes: every run boots a container and kilo sessions);
+// GASTOWN_BENCH_E2E=0 skips it.
+if (process.env.GASTOWN_BENCH_E2E !== '0') {
+  const e2e = await quiet(() => benchEndToEnd());
+  const runs = (xs: number[]) => xs.map((s) => s.toFixed(1)).join(', ');
+  figures.push({ name: 'message_to_merge_p50', value: e2e.message_to_merge_p50, unit: 's', note: `mayor message → bead closed, fresh town per run (${runs(e2e.message_to_merge_s)} s)` });
+  figures.push({ name: 'sling_to_merge_p50', value: e2e.sling_to_merge_p50, unit: 's', note: `sling → bead closed, fresh town per run (${runs(e2e.sling_to_merge_s)} s)` });
+}
 
 const pad = (s: string, n: number) => s.padEnd(n);
 console.log(`${pad('benchmark', 36)} ${pad('value', 14)} notes`);

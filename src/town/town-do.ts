@@ -146,9 +146,7 @@ export class TownDO extends DurableObject<Env> {
       development: this.env.ENVIRONMENT === 'development',
       alert: (kind, message, tags) => this.alerts.alert(kind, message, tags),
       analytics: analyticsSink(this.env.ANALYTICS),
-      afterCommit: (intents) => {
-        if (this.env.ENVIRONMENT === 'development' && this.seams.abortNow(intents)) this.ctx.abort('test seam: abort_after_commit');
-      },
+      afterCommit: (intents) => (this.env.ENVIRONMENT === 'development' && this.seams.abortNow(intents) ? this.abortAfterCommit(intents) : undefined),
     };
   }
 
@@ -389,6 +387,12 @@ export class TownDO extends DurableObject<Env> {
     if (!exists.ok) return exists;
     const outcome = await this.scheduler.tick();
     return { ok: true as const, value: outcome?.record ?? null };
+  }
+  /** The armed seam: the commit made durable first (a crash after it, not before it), then the reset. */
+  private async abortAfterCommit(intents: number): Promise<void> {
+    await this.ctx.storage.sync();
+    logLine('warn', 'seam.abort_after_commit', { town_id: findTown(this.sql)?.id ?? '', intents });
+    this.ctx.abort('test seam: abort_after_commit');
   }
   /** D`/seams` (development only; the route refuses elsewhere, and so does this). */
   async armSeams(input: SeamsArm) {

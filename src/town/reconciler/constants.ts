@@ -83,12 +83,17 @@ const UNSCALED = new Set<keyof Thresholds>([
 export const TEST_PROFILE_FLOOR_MS = 1000;
 export const TEST_PROFILE_DIVISOR = 60;
 /**
- * Higher floors for timeouts that bound real work, which does not get 60 times faster under
- * test: an `/agents/start` waits for the container's hydration gate and a `kilo serve` boot
- * (seconds), and the control server drops a start whose caller hung up before it read the body.
+ * Higher floors for durations that bound real work, which does not get 60 times faster under
+ * test: an `/agents/start` waits for the container's boot, its hydration gate (a mayor prewarm
+ * is a `kilo serve` boot) and a `kilo serve` boot — seconds to tens of seconds — and the control
+ * server drops a start whose caller hung up before it read the body. The cold-start grace (no
+ * heartbeat yet since a dispatch) must outlast such a start, as it does in production (180 s
+ * against 60 s): else a mayor whose start is still running is reaped as stale (A5) and its
+ * container stopped as idle under it.
  */
 export const TEST_PROFILE_WORK_FLOORS_MS: Readonly<Partial<Record<keyof Thresholds, number>>> = {
   AGENT_START_TIMEOUT_MS: THRESHOLDS.AGENT_START_TIMEOUT_MS,
+  COLD_START_GRACE_MS: THRESHOLDS.AGENT_START_TIMEOUT_MS,
 };
 
 /** The thresholds for a timing profile (`test` is honoured only in development). */

@@ -30,7 +30,7 @@ export interface TickDeps {
   /** Receives the tick's analytics events after commit; default: the log only. */
   analytics?: AnalyticsSink;
   /** Runs right after the commit, before the effects (the development test seam, `debug/seams.ts`). */
-  afterCommit?: (intents: number) => void;
+  afterCommit?: (intents: number) => Promise<void> | void;
 }
 
 export interface TickOutcome {
@@ -106,7 +106,8 @@ export async function runTick(deps: TickDeps): Promise<TickOutcome | null> {
   const analytics = deps.analytics ?? analyticsSink(undefined);
   for (const event of core.analytics) analytics(town.id, event);
 
-  deps.afterCommit?.(core.intents.length);
+  const seam = deps.afterCommit?.(core.intents.length);
+  if (seam !== undefined) await seam;
 
   // 5. effects after commit; outcomes come back as events.
   const effects = await phaseAsync(phaseMs, 'effects', wall, () => runEffects(deps.executor, core.intents, { townId: town.id, now }));

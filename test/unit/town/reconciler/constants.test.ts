@@ -14,7 +14,7 @@ const D = 24 * H;
 /** Every duration key: its production value and its test-profile value (÷ 60, floor 1 s). */
 const DURATIONS: Record<string, { production: number; test: number }> = {
   HEARTBEAT_STALE_MS: { production: 90 * S, test: 1500 },
-  COLD_START_GRACE_MS: { production: 180 * S, test: 3000 },
+  COLD_START_GRACE_MS: { production: 180 * S, test: 60 * S }, // outlasts a real start (the start timeout's floor)
   CONTAINER_STATUS_TIMEOUT_MS: { production: 10 * S, test: 1000 }, // 167 ms → floor
   AGENT_START_TIMEOUT_MS: { production: 60 * S, test: 60 * S }, // real work (hydration gate, kilo boot): production floor
   BREAKER_WINDOW_MS: { production: 30 * MIN, test: 30 * S },
