@@ -1,7 +1,7 @@
 /**
  * Town-side container bookkeeping run by the TownDO after each tick (`container.md` §11), not
- * inside the pure core: the drain's 7-minute end, the idle stop (nothing working, the mayor quiet
- * ≥ 5 min, at most once per 2 min; a `waiting` mayor → `idle`) and hourly container-token pushes
+ * inside the pure core: the drain's 7-minute end, the idle stop (nothing working or merging, the
+ * mayor quiet ≥ 5 min, at most once per 2 min; a `waiting` mayor → `idle`) and hourly container-token pushes
  * while agents are live; plus `/sync-config` after a config change and `endDrain`.
  */
 import { mintContainerToken } from '../../auth/mint.ts';
@@ -57,10 +57,23 @@ function mayorOf(sql: SqlHandle): { id: string; status: string; quietSince: numb
   return { id: String(row.bead_id), status: String(row.status), quietSince: times.length === 0 ? null : Math.max(...times) };
 }
 
-/** Idle stop due: no working/stalled rig agent, the mayor not working and quiet ≥ 5 min, not draining, none in the last 2 min. */
+/**
+ * Merge requests in review or merge without a PR: a refinery's, or the container's own
+ * `/git/merge` (`direct` with `code_review` off), which runs with no agent until its merge-result.
+ */
+function mergesInFlight(sql: SqlHandle): number {
+  const row = first(sql, `SELECT COUNT(*) AS n FROM beads b JOIN review_metadata r ON r.bead_id = b.bead_id WHERE b.type = 'merge_request' AND b.status = 'in_progress' AND r.pr_url IS NULL`);
+  return row === null ? 0 : num(row, 'n');
+}
+
+/**
+ * Idle stop due: no working/stalled rig agent, no merge in flight in the container, the mayor not
+ * working and quiet ≥ 5 min, not draining, none in the last 2 min.
+ */
 export function idleStopDue(sql: SqlHandle, now: number, t: Thresholds): boolean {
   const u = upkeepTimings(t);
   if (count(sql, `role IN ('polecat', 'refinery') AND status IN ('working', 'stalled')`) > 0) return false;
+  if (mergesInFlight(sql) > 0) return false;
   const mayor = mayorOf(sql);
   if (mayor !== null && (mayor.status === 'working' || (mayor.quietSince !== null && now - mayor.quietSince < u.MAYOR_QUIET_MS))) return false;
   const drain = readDrain(sql);
