@@ -8,16 +8,19 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createKiloClient } from '@kilocode/sdk';
-import type { KiloClient } from '@kilocode/sdk';
 import type { Timings } from '../timings.ts';
 import type { Logger } from '../redact.ts';
-import type { KiloBackend, KiloEvent, KiloServerHandle, StartServerOptions } from './backend.ts';
+import type { KiloBackend, KiloServerHandle, StartServerOptions } from './backend.ts';
 import { CappedOutput, childExited, killProcessGroup } from './process-group.ts';
 import { sdkSessionClient } from './sdk-session-client.ts';
+import { kiloEventStream } from './event-stream.ts';
 
 /** Output kept per child (the tail), so a chatty server cannot grow the parent's memory. */
 const OUTPUT_CAP_CHARS = 64 * 1024;
 const LISTENING = /kilo server listening on (https?:\/\/\S+)/;
+/** First connections of the event stream (see event-stream.ts), 250 ms apart. */
+const EVENT_CONNECT_ATTEMPTS = 4;
+const EVENT_CONNECT_RETRY_MS = 250;
 
 /** Options of the real backend; `kiloBin` is the installed `node_modules/.bin/kilo`. */
 export interface RealKiloBackendOptions {
@@ -61,28 +64,6 @@ function waitForUrl(child: ChildProcess, output: CappedOutput, timeoutMs: number
     signal.addEventListener('abort', onAbort, { once: true });
     cleanups.push(() => signal.removeEventListener('abort', onAbort));
   });
-}
-
-/** An SSE payload as a `KiloEvent` (plain `Event`, or a `{payload}` wrapper), else null. */
-function toEvent(data: unknown): KiloEvent | null {
-  if (typeof data !== 'object' || data === null) return null;
-  const obj = data as { type?: unknown; properties?: unknown; payload?: unknown };
-  if (typeof obj.type === 'string') {
-    const props = typeof obj.properties === 'object' && obj.properties !== null ? (obj.properties as Record<string, unknown>) : {};
-    return { type: obj.type, properties: props };
-  }
-  return obj.payload === undefined ? null : toEvent(obj.payload);
-}
-
-/** The event stream of `client`, ending when `stop` aborts (close or exit) or the connection drops. */
-async function* streamEvents(client: KiloClient, stop: AbortSignal): AsyncGenerator<KiloEvent> {
-  if (stop.aborted) return;
-  // One attempt: a dropped stream means a dead server; the pool treats the end as an exit.
-  const sse = await client.event.subscribe({ signal: stop, sseMaxRetryAttempts: 1 });
-  for await (const data of sse.stream) {
-    const event = toEvent(data);
-    if (event !== null) yield event;
-  }
 }
 
 /** `kilo serve` children spawned directly (`container.md` §5.1). */
@@ -142,7 +123,7 @@ export class RealKiloBackend implements KiloBackend {
     return {
       url,
       client: sdkSessionClient(sdk, timings.workerCallTimeoutMs),
-      events: () => streamEvents(sdk, stop.signal),
+      events: () => kiloEventStream(sdk, stop.signal, { log, workdir, connectAttempts: EVENT_CONNECT_ATTEMPTS, connectRetryMs: EVENT_CONNECT_RETRY_MS }),
       close: () => {
         closing ??= (async () => {
           stop.abort(new Error('kilo serve closed'));
