@@ -9,6 +9,7 @@ import type { Logger, Redactor } from './redact.ts';
 import type { Timings } from './timings.ts';
 import type { AgentCredentials, WorkerClient } from './worker-client.ts';
 import { WorkerCallError } from './worker-client.ts';
+import { abortableSleep } from './abortable-sleep.ts';
 
 /** Event types never forwarded (`container.md` §7). */
 export const NEVER_FORWARDED: ReadonlySet<string> = new Set(['server.heartbeat', 'server.connected', 'message.part.delta']);
@@ -178,7 +179,7 @@ export class EventForwarder {
           });
           return;
         }
-        await sleep(delay, this.#stopping.signal);
+        await abortableSleep(delay, this.#stopping.signal);
       }
     }
   }
@@ -221,17 +222,4 @@ function partKeyOf(data: Record<string, unknown>): string | null {
 
 function byteLength(s: string): number {
   return Buffer.byteLength(s, 'utf8');
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

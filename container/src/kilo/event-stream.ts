@@ -8,6 +8,7 @@
 import type { KiloClient } from '@kilocode/sdk';
 import type { Logger } from '../redact.ts';
 import type { KiloEvent } from './backend.ts';
+import { abortableSleep } from '../abortable-sleep.ts';
 
 /** How a first connection is retried before the stream counts as lost. */
 export interface EventStreamOptions {
@@ -30,19 +31,6 @@ export function toKiloEvent(data: unknown): KiloEvent | null {
   return obj.payload === undefined ? null : toKiloEvent(obj.payload);
 }
 
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
 /** The events of `client` until `stop` aborts (close or exit) or an established stream ends. */
 export async function* kiloEventStream(client: KiloClient, stop: AbortSignal, opts: EventStreamOptions): AsyncGenerator<KiloEvent> {
   for (let attempt = 1; !stop.aborted; attempt++) {
@@ -62,6 +50,6 @@ export async function* kiloEventStream(client: KiloClient, stop: AbortSignal, op
       return;
     }
     opts.log.warn('kilo.event_stream_retry', { workdir: opts.workdir, attempt, error });
-    await pause(opts.connectRetryMs, stop);
+    await abortableSleep(opts.connectRetryMs, stop);
   }
 }
