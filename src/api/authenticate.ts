@@ -32,7 +32,7 @@ export type AuthKind =
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-/** `/debug` access: an admin token, or (development only) a request to localhost. */
+/** `/debug` credentials: a user token (its admin claim checked by `requireAdmin`), or (development only) a request to localhost. */
 async function authenticateAdmin(c: Context<AppEnv>, now: number): Promise<Caller> {
   const header = c.req.header('Authorization');
   if (header === undefined && c.env.ENVIRONMENT === 'development' && LOCAL_HOSTS.has(new URL(c.req.url).hostname)) {
@@ -40,8 +40,14 @@ async function authenticateAdmin(c: Context<AppEnv>, now: number): Promise<Calle
   }
   const token = readBearer(header);
   const claims = await verifyToken(token, c.env.GASTOWN_JWT_SECRET, { now, expectedScope: 'user' });
-  if (claims.admin !== true) throw new Forbidden('Debug routes need an admin token.');
-  return { kind: 'admin', sub: claims.sub };
+  // A valid non-admin token passes the credential step; the role check (403) comes after the
+  // path id syntax check (`http-api.md` §1.3), in `requireAdmin`.
+  return claims.admin === true ? { kind: 'admin', sub: claims.sub } : { kind: 'user', sub: claims.sub, admin: false };
+}
+
+/** The role check of `/debug` routes: only an admin caller (or development localhost) passes. */
+export function requireAdmin(caller: Caller): void {
+  if (caller.kind !== 'admin') throw new Forbidden('Debug routes need an admin token.');
 }
 
 /** Agent and container credentials; the renewal kinds allow the grace period of §2 rule 4. */

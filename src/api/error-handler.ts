@@ -28,7 +28,10 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
     return errorResponse(c, errorStatus(err.name), err.code, err.message, err.details, retryAfterOf(err));
   }
   if (err instanceof HTTPException && err.status < 500) {
-    return errorResponse(c, err.status, err.status === 413 ? 'payload_too_large' : 'validation_failed', 'The request was rejected.');
+    // Hono's own refusals: the body limit (413) and its validator's unparsable body (400).
+    if (err.status === 413) return errorResponse(c, 413, 'payload_too_large', 'The request body is too large.');
+    if (err.status === 400) return errorResponse(c, 400, 'invalid_json', 'The request body is not valid JSON.');
+    return errorResponse(c, err.status, 'validation_failed', 'The request was rejected.', { location: 'body', issues: [] });
   }
   logLine('error', 'unhandled_error', { error_name: err.name, error_message: err.message.slice(0, 500) });
   reportError({

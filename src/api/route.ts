@@ -12,7 +12,7 @@ import { BadRequest, Forbidden, NotFound, PayloadTooLarge } from '../errors.ts';
 import { RATE_RULES, rateKey, type RateRuleName, type RateScope } from '../rate-limit/rules.ts';
 import { unwrap } from '../town/rpc-result.ts';
 import type { AppEnv } from './app-env.ts';
-import { authenticate, type AuthKind } from './authenticate.ts';
+import { authenticate, requireAdmin, type AuthKind } from './authenticate.ts';
 import { checkTokenScope } from './token-scope.ts';
 import type { AgentRole } from '../protocol/common.ts';
 import { townStub } from './town-stub.ts';
@@ -97,6 +97,7 @@ function guard(method: Method, pattern: string, opts: RouteOptions<z.ZodType | u
         if (check === 'forbidden') throw new Forbidden('You do not own this town.');
       }
       if (opts.auth === 'admin-town') {
+        requireAdmin(caller);
         // Debug routes work on any town; ownership is not checked, existence is.
         const check = await townStub(c.env, pathId(c, 'townId')).authorize('');
         if (check === 'not_found') throw new NotFound('town', pathId(c, 'townId'));

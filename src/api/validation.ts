@@ -45,6 +45,9 @@ export function parseJsonBody(): MiddlewareHandler<AppEnv> {
     const text = c.get('rawBody');
     const type = (c.req.header('Content-Type') ?? '').split(';')[0]?.trim() ?? '';
     if (text.trim() === '') {
+      // Hono's json() parses the cached *text* (a promise at run time, typed as the string), so
+      // both caches must say `{}`.
+      (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve('{}');
       c.req.bodyCache.json = Promise.resolve({});
     } else {
       if (!JSON_TYPE.test(type)) throw new BadRequest('invalid_json', 'The body must be JSON sent with Content-Type: application/json.');

@@ -154,6 +154,19 @@ describe('JSON bodies', () => {
     expect(data(braces).user_id).toBe('dev');
   });
 
+  it('an empty or blank body sent as application/json counts as {}', async () => {
+    for (const raw of ['', '  \n']) {
+      const r = await call('POST', '/api/dev/token', { raw, headers: { 'Content-Type': 'application/json' } });
+      expect(r.status).toBe(201);
+      expect(data(r).user_id).toBe('dev');
+    }
+    const token = await devToken(uniqueUser());
+    const missing = await call('POST', '/api/towns', { token, raw: '', headers: { 'Content-Type': 'application/json' } });
+    expect(missing.status).toBe(400);
+    expect(errorOf(missing).code).toBe('validation_failed');
+    expect(issuePaths(missing)).toContainEqual(['name']);
+  });
+
   it('an empty body where fields are required is a validation error, not invalid_json', async () => {
     const token = await devToken(uniqueUser());
     const r = await call('POST', '/api/towns', { token });

@@ -103,6 +103,18 @@ describe('POST /convoys/:convoyId/start', () => {
     expect(await readyIds(f.townId)).toEqual([beads[0]?.id]);
   });
 
+  it('is a 409 illegal_transition on a convoy that is already open, and changes nothing', async () => {
+    const f = await quietFixture();
+    const { convoy } = await twoStepConvoy(f, { staged: true });
+    const first = await call('POST', `${convoyPath(f.townId, convoy.id)}/start`, { token: f.token });
+    expect(first.status).toBe(200);
+    const again = await call('POST', `${convoyPath(f.townId, convoy.id)}/start`, { token: f.token });
+    expect(again.status).toBe(409);
+    expect(errorOf(again)).toMatchObject({ code: 'illegal_transition', details: { id: convoy.id, from: 'open', to: 'open' } });
+    const after = await call('GET', convoyPath(f.townId, convoy.id), { token: f.token });
+    expect(ConvoyDetail.parse(data(after)).status).toBe('open');
+  });
+
   it('is a 409 illegal_transition on a landed convoy', async () => {
     const f = await quietFixture();
     const { convoy } = await twoStepConvoy(f);

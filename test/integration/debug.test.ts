@@ -139,6 +139,15 @@ describe('debug auth', () => {
     }
   });
 
+  it('checks the path id syntax (400) before the admin role (403), as §1.3 orders them', async () => {
+    const f = await quietFixture();
+    const malformed = await call('GET', '/debug/towns/not-a-uuid/status', { token: f.token });
+    expect(malformed.status).toBe(400);
+    expect(errorOf(malformed)).toMatchObject({ code: 'invalid_id', details: { param: 'townId' } });
+    const unknown = await call('GET', `${D(crypto.randomUUID())}/status`, { token: f.token });
+    expect(unknown.status).toBe(403);
+  });
+
   it("works with an admin token on another user's town (ownership is not checked)", async () => {
     const f = await quietFixture();
     const admin = await adminToken();
@@ -552,6 +561,9 @@ describe('read views and sling-convoy', () => {
     expect((await list('?status=open')).map((c) => c.id)).toEqual([open.id]);
     expect(new Set((await list('?status=open,staged')).map((c) => c.id))).toEqual(new Set([open.id, staged.id]));
     expect(await list('?status=landed')).toEqual([]);
+    const bogus = await call('GET', `${D(f.townId)}/convoys?status=open,bogus`, { token: admin.token });
+    expect(bogus.status).toBe(400);
+    expect(errorOf(bogus)).toMatchObject({ code: 'validation_failed', details: { location: 'query' } });
   });
 
   it('GET D/beads/:beadId returns the bead, its dependencies both ways, all activity and its inbox events', async () => {

@@ -2,9 +2,7 @@
  * `/debug/towns/:townId/*` (`http-api.md` §4.6, `reconciler.md` §9): admin token, or a request
  * to localhost in development. Works on any town (existence checked, ownership not).
  */
-import { z } from 'zod';
-import { PageQuery } from '../../protocol/common.ts';
-import { SlingBatch } from '../../protocol/api.ts';
+import { ConvoyListQuery, SlingBatch } from '../../protocol/api.ts';
 import { DebugEventsQuery, RawEventInsert, ReplayRequest, SeamsArm } from '../../protocol/debug.ts';
 import { NotFound } from '../../errors.ts';
 import { isDevelopment } from '../../env.ts';
@@ -15,7 +13,6 @@ import { created, list, ok } from '../respond.ts';
 import { townStub } from '../town-stub.ts';
 
 const D = '/debug/towns/:townId';
-const ConvoyStatusQuery = PageQuery.extend({ status: z.string().optional() });
 
 export function debugRoutes(r: RouteTable): void {
   r.route('GET', `${D}/status`, { auth: 'admin-town' }, async (c) => ok(c, unwrap(await townStub(c.env, pathId(c, 'townId')).debugStatus())));
@@ -44,11 +41,10 @@ export function debugRoutes(r: RouteTable): void {
   r.route('POST', `${D}/sling-convoy`, { auth: 'admin-town', body: SlingBatch }, async (c) =>
     created(c, unwrap(await townStub(c.env, pathId(c, 'townId')).slingConvoyAsAdmin(actorOf(c.get('caller')), c.req.valid('json')))),
   );
-  r.route('GET', `${D}/convoys`, { auth: 'admin-town', query: ConvoyStatusQuery }, async (c) => {
-    const q = c.req.valid('query');
-    const status = q.status === undefined ? undefined : q.status.split(',').map((s) => s.trim());
-    return ok(c, unwrap(await townStub(c.env, pathId(c, 'townId')).listConvoys({ limit: 500, status })).items);
-  });
+  // The status filter is validated as on T`/convoys`; the list is not paged (at most 500).
+  r.route('GET', `${D}/convoys`, { auth: 'admin-town', query: ConvoyListQuery }, async (c) =>
+    ok(c, unwrap(await townStub(c.env, pathId(c, 'townId')).listConvoys({ limit: 500, status: c.req.valid('query').status })).items),
+  );
   r.route('GET', `${D}/beads/:beadId`, { auth: 'admin-town' }, async (c) => ok(c, unwrap(await townStub(c.env, pathId(c, 'townId')).debugBead(pathId(c, 'beadId')))));
   r.route('GET', `${D}/config`, { auth: 'admin-town' }, async (c) => ok(c, unwrap(await townStub(c.env, pathId(c, 'townId')).getConfig())));
 }

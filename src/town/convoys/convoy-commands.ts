@@ -4,7 +4,7 @@
  * or removing a member. Each keeps the convoy bead's status mirroring its state.
  */
 import type { ConvoyStatus, MergeMode } from '../../protocol/common.ts';
-import { Conflict, NotFound, Unprocessable } from '../../errors.ts';
+import { Conflict, IllegalTransition, NotFound, Unprocessable } from '../../errors.ts';
 import { iso } from '../db/clock.ts';
 import { first, str } from '../db/sql.ts';
 import type { TownCtx } from '../context.ts';
@@ -38,9 +38,10 @@ export function transitionConvoy(ctx: TownCtx, convoyId: string, to: ConvoyStatu
   return 'ok';
 }
 
+/** Start = `staged → open`; any other status (an open convoy too) is a 409 `illegal_transition`. */
 export function startConvoy(ctx: TownCtx, convoyId: string): void {
   const convoy = requireConvoy(ctx.sql, convoyId);
-  if (convoy.status === 'open') return;
+  if (convoy.status === 'open') throw new IllegalTransition('convoy', convoyId, 'open', 'open');
   transitionConvoy(ctx, convoyId, 'open', { code: 'convoy_started', message: `Started by ${ctx.actor}.` });
 }
 
