@@ -5,10 +5,9 @@
  * (429) → JSON and zod validation (400) — before the handler.
  */
 import type { Context, Handler, Hono, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { UUID_PATTERN } from '../protocol/common.ts';
-import { BadRequest, Forbidden, NotFound, PayloadTooLarge } from '../errors.ts';
+import { BadRequest, Forbidden, NotFound } from '../errors.ts';
 import { RATE_RULES, rateKey, type RateRuleName, type RateScope } from '../rate-limit/rules.ts';
 import { unwrap } from '../town/rpc-result.ts';
 import type { AppEnv } from './app-env.ts';
@@ -17,6 +16,7 @@ import { checkTokenScope } from './token-scope.ts';
 import type { AgentRole } from '../protocol/common.ts';
 import { townStub } from './town-stub.ts';
 import { jsonBody, parseJsonBody, queryOf } from './validation.ts';
+import { limitBody } from './body-limit.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -68,12 +68,7 @@ function guard(method: Method, pattern: string, opts: RouteOptions<z.ZodType | u
       tagParams(c, method, pattern);
       await next();
     },
-    bodyLimit({
-      maxSize: limit,
-      onError: () => {
-        throw new PayloadTooLarge(limit);
-      },
-    }),
+    limitBody(limit),
     async (c, next) => {
       // Read the body under the limit now, so an oversized body is a 413 before anything else.
       const hasBody = method !== 'GET' && method !== 'DELETE';

@@ -171,7 +171,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     }
     const vars: Record<string, string> = { GASTOWN_API_URL: baseUrl };
     if (opts.workerTiming !== 'production') vars.GASTOWN_TIMING = 'test';
-    if (launcherUrl !== null) vars.LOCAL_LAUNCHER_URL = launcherUrl;
+    // Without a launcher, a port nobody listens on: never the default 8790 a running `npm start` uses.
+    vars.LOCAL_LAUNCHER_URL = launcherUrl ?? `http://${HOST}:${await freePort()}`;
     worker = await unstable_startWorker({
       config: join(ROOT, 'wrangler.jsonc'),
       env: 'local',
