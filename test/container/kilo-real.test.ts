@@ -6,134 +6,33 @@
  * timer reports `P/completed`. Also pins that kilo attempted no package install.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentView, ContainerConfig } from '../../src/protocol/control.ts';
-import { CONTROL_SECRET_HEADER } from '../../src/protocol/control.ts';
-import { createControlApp } from '../../container/src/control/app.ts';
-import { writeCliWrappers } from '../../container/src/env/cli-wrappers.ts';
-import { EventForwarder } from '../../container/src/event-forwarder.ts';
-import { HydrationGate } from '../../container/src/hydration/gate.ts';
-import { installPaths } from '../../container/src/install-paths.ts';
-import { RealKiloBackend } from '../../container/src/kilo/real-backend.ts';
+import type { AgentView } from '../../src/protocol/control.ts';
 import { agentHome } from '../../container/src/layout.ts';
-import { DashboardContextStore } from '../../container/src/process/dashboard-context.ts';
-import { createDbSnapshots } from '../../container/src/process/db-snapshots.ts';
-import { AgentEnvBuilder } from '../../container/src/process/env-builder.ts';
-import { LiveConfig } from '../../container/src/process/live-config.ts';
-import { ProcessManager } from '../../container/src/process/process-manager.ts';
-import { ServerPool } from '../../container/src/process/server-pool.ts';
-import { WorkerReports } from '../../container/src/process/worker-reports.ts';
-import { Redactor } from '../../container/src/redact.ts';
-import { timingsFor } from '../../container/src/timings.ts';
-import type { Timings } from '../../container/src/timings.ts';
-import { createTempGitWorkspaces } from '../../container/src/workspaces/workspaces.ts';
-import { startOpenAiStub } from '../fakes/openai-stub.ts';
-import type { OpenAiStub } from '../fakes/openai-stub.ts';
-import { startFakeWorkerApi } from '../fakes/worker-api/index.ts';
-import type { FakeWorkerApi, RecordedRequest } from '../fakes/worker-api/index.ts';
+import type { RecordedRequest } from '../fakes/worker-api/index.ts';
 import { AGENT, RIG, TOWN, polecatRequest } from './fixtures.ts';
-import { captureLog, clientFor } from './helpers.ts';
-import { SECRET, containerTokenFor } from './pm-harness.ts';
+import { startControlStack } from './support/control-stack.ts';
+import type { ControlStack } from './support/control-stack.ts';
 
 /** A kilo boot takes 5–20 s on a loaded machine; the whole flow gets generous room. */
 const TEST_TIMEOUT_MS = 120_000;
 const PRIME_MARKER = 'prime-marker-7f3a';
 const AGENT_TOKEN = 'agent-token-polecat-real-0001';
 
-let root: string;
-let stub: OpenAiStub;
-let api: FakeWorkerApi;
-let manager: ProcessManager;
-let backend: RealKiloBackend;
-let forwarder: EventForwarder;
-let reports: WorkerReports;
-let request: (method: string, path: string, body?: unknown) => Promise<Response>;
-let logLines: Record<string, unknown>[];
+let stack: ControlStack;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'gt-kilo-real-'));
-  stub = await startOpenAiStub();
-  api = await startFakeWorkerApi({ townId: TOWN });
-  api.setResponse('**/agents/*/prime', (req) => ({
+  // Production timings except: a short idle timer (and the harness's room for a slow kilo boot).
+  stack = await startControlStack({ name: 'kilo-real', timings: { idleMs: 300 }, forwardEvents: true });
+  stack.api.setResponse('**/agents/*/prime', (req) => ({
     data: { agent: { id: AGENT, marker: PRIME_MARKER }, hooked_bead: null, mail: [], open_beads: [], context: {}, auth_seen: req.auth === AGENT_TOKEN },
   }));
-
-  const redactor = new Redactor();
-  const captured = captureLog(redactor);
-  logLines = captured.lines;
-  const log = captured.log;
-  // Production timings except: a short idle timer, and room for a slow kilo boot and first call.
-  const timings: Timings = { ...timingsFor({}), idleMs: 300, serverListenTimeoutMs: 90_000, workerCallTimeoutMs: 30_000 };
-  const { client } = clientFor(api, TOWN, { log, timings, containerToken: containerTokenFor(TOWN) });
-  const install = installPaths();
-  const binDir = join(root, 'bin');
-  await writeCliWrappers(binDir);
-  backend = new RealKiloBackend({ kiloBin: install.kiloBin, timings, log });
-  reports = new WorkerReports(client, timings, log);
-  forwarder = new EventForwarder({ worker: client, timings, log, redactor });
-  const baseEnv = { PATH: process.env.PATH, LANG: process.env.LANG, TMPDIR: process.env.TMPDIR };
-  manager = new ProcessManager({
-    timings,
-    log,
-    redactor,
-    worker: client,
-    pool: new ServerPool(backend, log),
-    workspaces: createTempGitWorkspaces(root, log, { timings, baseEnv }),
-    envBuilder: new AgentEnvBuilder({
-      paths: { root, pluginFile: install.pluginFile, pluginDepsDir: install.nodeModules, binDir, extraBinDirs: [install.binDir] },
-      apiUrl: api.url,
-      baseEnv,
-      localModelAllowed: false,
-      log,
-    }),
-    liveConfig: new LiveConfig(),
-    dbSnapshots: createDbSnapshots(client, log),
-    reports,
-    dashboard: new DashboardContextStore(root),
-    forwarder,
-  });
-  const app = createControlApp({
-    secret: SECRET,
-    manager,
-    gate: new HydrationGate(),
-    redactor,
-    log,
-    townId: TOWN,
-    containerInstanceId: 'instance-kilo-real',
-    startedAt: Date.now(),
-    setContainerToken: () => undefined,
-  });
-  request = async (method, path, body) =>
-    await app.request(path, {
-      method,
-      headers: { 'content-type': 'application/json', [CONTROL_SECRET_HEADER]: SECRET },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
 }, TEST_TIMEOUT_MS);
 
 afterAll(async () => {
-  reports?.stop();
-  await manager?.shutdown();
-  backend?.killAllSync();
-  await api?.stop();
-  await stub?.stop();
-  if (root !== undefined) await rm(root, { recursive: true, force: true });
+  await stack?.dispose();
 }, TEST_TIMEOUT_MS);
-
-function stubConfig(): ContainerConfig {
-  return {
-    version: 1,
-    town_id: TOWN,
-    api_url: api.url,
-    provider: { kind: 'openai-compatible', id: 'stub', base_url: stub.baseUrl, api_key: 'sk-stub-key-0001' },
-    git_auth: {},
-    disable_ai_coauthor: false,
-    env_vars: {},
-  };
-}
 
 const isAgentCall = (suffix: string) => (r: RecordedRequest) => r.path === `/api/towns/${TOWN}/rigs/${RIG}/agents/${AGENT}${suffix}`;
 
@@ -151,7 +50,8 @@ describe('a polecat on the real kilo serve', () => {
   it(
     'starts, passes the tools check, runs gt_prime against the worker API, goes idle and reports completed',
     async () => {
-      const res = await request('POST', '/agents/start', polecatRequest({ agent_token: AGENT_TOKEN, prompt: 'Prime yourself, then stop.', config: stubConfig() }));
+      const { api, stub, manager, forwarder, lines, root } = stack;
+      const res = await stack.request('POST', '/agents/start', polecatRequest({ agent_token: AGENT_TOKEN, prompt: 'Prime yourself, then stop.', config: stack.stubConfig() }));
       const body = (await res.json()) as { data?: AgentView; error?: unknown };
       expect(body.error, JSON.stringify(body.error)).toBeUndefined();
       expect(res.status).toBe(201);
@@ -189,7 +89,8 @@ describe('a polecat on the real kilo serve', () => {
       expect(phases).toEqual(expect.arrayContaining(['git', 'db_hydrated', 'sdk_ready', 'tools_check', 'session_created', 'prompt_sent']));
 
       // The session's tool part reached P/events once flushed.
-      await forwarder.flush(AGENT);
+      expect(forwarder).not.toBeNull();
+      await forwarder?.flush(AGENT);
       const events = api.events(AGENT);
       const toolPart = events.find((e) => e.type === 'message.part.updated' && JSON.stringify(e.data).includes('"tool":"gt_prime"') && JSON.stringify(e.data).includes('"completed"'));
       expect(toolPart).toBeDefined();
@@ -198,7 +99,7 @@ describe('a polecat on the real kilo serve', () => {
       const view = manager.status(AGENT);
       expect(view?.status).toBe('exited');
       expect(view?.exit_reason).toBe('completed');
-      const started = logLines.find((l) => l.msg === 'kilo.server_started');
+      const started = lines.find((l) => l.msg === 'kilo.server_started');
       expect(typeof started?.pid).toBe('number');
       expect(groupAlive(Number(started?.pid))).toBe(false);
 

@@ -7,43 +7,22 @@
  * with that branch and the hooked bead (from prime). kilo needs no network: the agent config dir
  * is pre-provisioned by the env builder.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentView, ContainerConfig, StartAgentRequest } from '../../src/protocol/control.ts';
-import { CONTROL_SECRET_HEADER } from '../../src/protocol/control.ts';
+import type { AgentView, StartAgentRequest } from '../../src/protocol/control.ts';
 import { buildAssignmentBlock } from '../../src/prompts/assignment.ts';
 import type { Assignment } from '../../src/prompts/assignment.ts';
 import { rigFirstPrompt } from '../../src/prompts/first-prompt.ts';
-import { createControlApp } from '../../container/src/control/app.ts';
-import { writeCliWrappers } from '../../container/src/env/cli-wrappers.ts';
-import { HydrationGate } from '../../container/src/hydration/gate.ts';
-import { installPaths } from '../../container/src/install-paths.ts';
-import { RealKiloBackend } from '../../container/src/kilo/real-backend.ts';
 import { agentHome } from '../../container/src/layout.ts';
-import { LazyLocalModel } from '../../container/src/local-model/lazy.ts';
-import { startLocalModel } from '../../container/src/local-model/server.ts';
-import type { LocalModelServer } from '../../container/src/local-model/server.ts';
-import { DashboardContextStore } from '../../container/src/process/dashboard-context.ts';
-import { createDbSnapshots } from '../../container/src/process/db-snapshots.ts';
-import { AgentEnvBuilder } from '../../container/src/process/env-builder.ts';
-import { LiveConfig } from '../../container/src/process/live-config.ts';
-import { ProcessManager } from '../../container/src/process/process-manager.ts';
-import { ServerPool } from '../../container/src/process/server-pool.ts';
-import { WorkerReports } from '../../container/src/process/worker-reports.ts';
-import { Redactor } from '../../container/src/redact.ts';
-import { timingsFor } from '../../container/src/timings.ts';
-import type { Timings } from '../../container/src/timings.ts';
 import { createTempGitWorkspaces } from '../../container/src/workspaces/workspaces.ts';
 import type { Workspaces } from '../../container/src/workspaces/workspaces.ts';
-import { fakeBead, fakePrime, startFakeWorkerApi } from '../fakes/worker-api/index.ts';
-import type { FakeWorkerApi, RecordedRequest } from '../fakes/worker-api/index.ts';
+import { fakeBead, fakeContainerConfig, fakePrime } from '../fakes/worker-api/index.ts';
+import type { RecordedRequest } from '../fakes/worker-api/index.ts';
 import { AGENT, RIG, TOWN, polecatRequest } from './fixtures.ts';
-import { captureLog, clientFor } from './helpers.ts';
-import { SECRET, containerTokenFor } from './pm-harness.ts';
+import { startControlStack } from './support/control-stack.ts';
+import type { ControlStack, WorkspacesSetup } from './support/control-stack.ts';
+import { git, makeOrigin } from './workspaces-git-support.ts';
 
 /** A kilo boot takes 5–20 s on a loaded machine; the whole flow gets generous room. */
 const TEST_TIMEOUT_MS = 180_000;
@@ -52,27 +31,12 @@ const BEAD = 'b0b0b0b0-1234-4321-8abc-0123456789ab';
 const BRANCH = 'gt/toast/b0b0b0b0';
 const BEAD_TITLE = 'Add `docs/offline.md` with `Written by the local model`';
 
-let root: string;
+let stack: ControlStack;
 let origin: string;
-let api: FakeWorkerApi;
-let manager: ProcessManager;
-let backend: RealKiloBackend;
-let reports: WorkerReports;
-let localModel: LazyLocalModel;
-const modelServers: LocalModelServer[] = [];
-let request: (method: string, path: string, body?: unknown) => Promise<Response>;
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH, HOME: root, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'Seed', GIT_AUTHOR_EMAIL: 'seed@test.local', GIT_COMMITTER_NAME: 'Seed', GIT_COMMITTER_EMAIL: 'seed@test.local' },
-  }).trim();
-}
 
 /** The temp workspaces, except that a polecat's workdir is a clone of the bare origin on its branch. */
-function cloningWorkspaces(base: Workspaces): Workspaces {
+function cloningWorkspaces({ root, log, timings, baseEnv }: WorkspacesSetup): Workspaces {
+  const base = createTempGitWorkspaces(root, log, { timings, baseEnv });
   return {
     ...base,
     async prepare(req, signal) {
@@ -86,90 +50,22 @@ function cloningWorkspaces(base: Workspaces): Workspaces {
 }
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'gt-lm-kilo-'));
-  origin = join(root, 'origin.git');
-  git(root, 'init', '-q', '--bare', '-b', 'main', origin);
-  const seed = join(root, 'seed');
-  git(root, 'clone', '-q', origin, seed);
-  await writeFile(join(seed, 'README.md'), 'offline\n');
-  git(seed, 'add', '-A');
-  git(seed, 'commit', '-q', '-m', 'Initial commit');
-  git(seed, 'push', '-q', 'origin', 'HEAD:main');
+  // Production timings except: a short idle timer (and the harness's room for a slow kilo boot).
+  stack = await startControlStack({
+    name: 'lm-kilo',
+    timings: { idleMs: 300 },
+    agentTokens: { [AGENT]: AGENT_TOKEN },
+    localModelAllowed: true,
+    workspaces: cloningWorkspaces,
+  });
+  stack.api.setPrime(AGENT, fakePrime(AGENT, RIG, { hooked_bead: fakeBead({ id: BEAD, rig_id: RIG, title: BEAD_TITLE, status: 'in_progress', assignee_agent_id: AGENT }) }));
 
-  api = await startFakeWorkerApi({ townId: TOWN, agentTokens: { [AGENT]: AGENT_TOKEN } });
-  api.setPrime(AGENT, fakePrime(AGENT, RIG, { hooked_bead: fakeBead({ id: BEAD, rig_id: RIG, title: BEAD_TITLE, status: 'in_progress', assignee_agent_id: AGENT }) }));
-
-  const redactor = new Redactor();
-  const { log } = captureLog(redactor);
-  // Production timings except: a short idle timer, and room for a slow kilo boot and first call.
-  const timings: Timings = { ...timingsFor({}), idleMs: 300, serverListenTimeoutMs: 90_000, workerCallTimeoutMs: 30_000 };
-  const { client } = clientFor(api, TOWN, { log, timings, containerToken: containerTokenFor(TOWN) });
-  const install = installPaths();
-  const binDir = join(root, 'bin');
-  await writeCliWrappers(binDir);
-  backend = new RealKiloBackend({ kiloBin: install.kiloBin, timings, log });
-  reports = new WorkerReports(client, timings, log);
-  localModel = new LazyLocalModel({
-    log,
-    redact: (text) => redactor.redact(text),
-    start: async (opts) => {
-      const server = await startLocalModel(opts);
-      modelServers.push(server);
-      return server;
-    },
-  });
-  const baseEnv = { PATH: process.env.PATH, LANG: process.env.LANG, TMPDIR: process.env.TMPDIR };
-  manager = new ProcessManager({
-    timings,
-    log,
-    redactor,
-    worker: client,
-    pool: new ServerPool(backend, log),
-    workspaces: cloningWorkspaces(createTempGitWorkspaces(root, log, { timings, baseEnv })),
-    envBuilder: new AgentEnvBuilder({
-      paths: { root, pluginFile: install.pluginFile, pluginDepsDir: install.nodeModules, binDir, extraBinDirs: [install.binDir] },
-      apiUrl: api.url,
-      baseEnv,
-      localModelAllowed: true,
-      localModelUrl: () => localModel.url(),
-      log,
-    }),
-    liveConfig: new LiveConfig(),
-    dbSnapshots: createDbSnapshots(client, log),
-    reports,
-    dashboard: new DashboardContextStore(root),
-  });
-  const app = createControlApp({
-    secret: SECRET,
-    manager,
-    gate: new HydrationGate(),
-    redactor,
-    log,
-    townId: TOWN,
-    containerInstanceId: 'instance-local-model',
-    startedAt: Date.now(),
-    setContainerToken: () => undefined,
-  });
-  request = async (method, path, body) =>
-    await app.request(path, {
-      method,
-      headers: { 'content-type': 'application/json', [CONTROL_SECRET_HEADER]: SECRET },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+  origin = makeOrigin(stack.root, { 'README.md': 'offline\n' });
 }, TEST_TIMEOUT_MS);
 
 afterAll(async () => {
-  reports?.stop();
-  await manager?.shutdown();
-  backend?.killAllSync();
-  await localModel?.close();
-  await api?.stop();
-  if (root !== undefined) await rm(root, { recursive: true, force: true });
+  await stack?.dispose();
 }, TEST_TIMEOUT_MS);
-
-function offlineConfig(): ContainerConfig {
-  return { version: 1, town_id: TOWN, api_url: api.url, provider: null, git_auth: {}, disable_ai_coauthor: false, env_vars: {} };
-}
 
 function polecatStart(): StartAgentRequest {
   const assignment: Assignment = {
@@ -191,7 +87,8 @@ function polecatStart(): StartAgentRequest {
     system_prompt: `${buildAssignmentBlock(assignment)}\n\nYou are Toast, a Gastown polecat. Direct mode: push your branch and call gt_done.`,
     prompt: rigFirstPrompt('polecat', { id: BEAD, title: BEAD_TITLE, body: 'Keep it short.' }),
     rig: { git_url: origin, default_branch: 'main', branch: BRANCH },
-    config: offlineConfig(),
+    // Offline: no provider, so the start resolves to the lazily started local model.
+    config: fakeContainerConfig(TOWN, stack.api.url),
   });
 }
 
@@ -201,7 +98,8 @@ describe('a polecat on the real kilo serve with the local model', () => {
   it(
     'writes the file, pushes its commit to the bare repo and calls gt_done with the branch',
     async () => {
-      const res = await request('POST', '/agents/start', polecatStart());
+      const { api, modelServers, root } = stack;
+      const res = await stack.request('POST', '/agents/start', polecatStart());
       const body = (await res.json()) as { data?: AgentView; error?: unknown };
       expect(body.error, JSON.stringify(body.error)).toBeUndefined();
       expect(res.status).toBe(201);
