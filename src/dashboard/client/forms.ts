@@ -1,6 +1,6 @@
 /**
- * Reading form controls from events without casts, and running a form submission with busy and
- * error state.
+ * Reading form controls from events without casts (a submission's busy and error state is
+ * `form-submission.ts`).
  */
 
 /** The value of the input, textarea or select an event came from ('' otherwise). */

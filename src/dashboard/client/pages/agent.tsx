@@ -8,8 +8,9 @@ import { latestTime } from '../relative-time.ts';
 import { buildTranscript } from '../transcript.ts';
 import { StatusBadge } from '../components/badges.tsx';
 import { ConfirmButton } from '../components/confirm-button.tsx';
-import { ErrorBanner, Loading, Panel } from '../components/feedback.tsx';
+import { ErrorBanner, Panel } from '../components/feedback.tsx';
 import { RelTime } from '../components/rel-time.tsx';
+import { ResourcePlaceholder } from '../components/resource-placeholder.tsx';
 import { TranscriptView } from '../components/transcript-view.tsx';
 import { useAgentEvents } from '../live/use-agent-events.ts';
 import { useLiveResource } from '../live/use-live-resource.ts';
@@ -31,14 +32,7 @@ export function AgentPage(props: { agentId: string }) {
   const events = useAgentEvents(props.agentId);
   const a = agent.data;
   usePageLabel(a === null ? 'Agent' : `Agent: ${a.name} (${a.role})`);
-  if (a === null) {
-    return (
-      <div>
-        <ErrorBanner error={agent.error} onRetry={agent.reload} />
-        {agent.loading ? <Loading what="the agent" /> : null}
-      </div>
-    );
-  }
+  if (a === null) return <ResourcePlaceholder resource={agent} what="the agent" />;
   return (
     <div class="detail">
       <p class="crumbs">

@@ -4,10 +4,12 @@
  */
 import { useState } from 'hono/jsx/dom';
 import type { Bead, BeadPatch } from '../../../protocol/api.ts';
-import { Priority } from '../../../protocol/common.ts';
+import type { Priority } from '../../../protocol/common.ts';
 import { parseLabels } from '../board.ts';
+import { useSubmission } from '../form-submission.ts';
 import { valueOf } from '../forms.ts';
-import { ErrorBanner } from '../components/feedback.tsx';
+import { PriorityField } from '../components/priority-field.tsx';
+import { SubmitOrCancel } from '../components/submit-or-cancel.tsx';
 import { useTown } from '../town-context.tsx';
 
 export function BeadEditForm(props: { bead: Bead; onSaved: (bead: Bead) => void; onCancel: () => void }) {
@@ -17,13 +19,12 @@ export function BeadEditForm(props: { bead: Bead; onSaved: (bead: Bead) => void;
   const [body, setBody] = useState(b.body);
   const [priority, setPriority] = useState<Priority>(b.priority);
   const [labels, setLabels] = useState(b.labels.join(', '));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const submission = useSubmission();
   return (
     <form
       class="stack-form"
       aria-label="Edit bead"
-      onSubmit={async (e: Event) => {
+      onSubmit={(e: Event) => {
         e.preventDefault();
         const patch: BeadPatch = {};
         if (title.trim() !== b.title) patch.title = title.trim();
@@ -35,15 +36,7 @@ export function BeadEditForm(props: { bead: Bead; onSaved: (bead: Bead) => void;
           props.onCancel();
           return;
         }
-        setBusy(true);
-        setError(null);
-        try {
-          props.onSaved(await api.patchBead(b.id, patch));
-        } catch (err) {
-          setError(err);
-        } finally {
-          setBusy(false);
-        }
+        void submission.run(async () => props.onSaved(await api.patchBead(b.id, patch)));
       }}
     >
       <label>
@@ -55,37 +48,13 @@ export function BeadEditForm(props: { bead: Bead; onSaved: (bead: Bead) => void;
         <textarea name="edit-body" rows={6} value={body} onInput={(e: Event) => setBody(valueOf(e))}></textarea>
       </label>
       <div class="field-row">
-        <label>
-          Priority
-          <select
-            name="edit-priority"
-            value={priority}
-            onChange={(e: Event) => {
-              const p = Priority.safeParse(valueOf(e));
-              if (p.success) setPriority(p.data);
-            }}
-          >
-            {Priority.options.map((p) => (
-              <option value={p} selected={p === priority}>
-                {p}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PriorityField name="edit-priority" value={priority} onChange={setPriority} />
         <label>
           Labels
           <input name="edit-labels" value={labels} onInput={(e: Event) => setLabels(valueOf(e))} />
         </label>
       </div>
-      <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
-          Save
-        </button>
-        <button type="button" onClick={props.onCancel}>
-          Cancel
-        </button>
-      </div>
-      <ErrorBanner error={error} />
+      <SubmitOrCancel submitLabel="Save" submission={submission} onCancel={props.onCancel} />
     </form>
   );
 }

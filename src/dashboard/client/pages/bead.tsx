@@ -9,7 +9,8 @@ import { humanize } from '../activity-text.ts';
 import { appendActivity } from '../activity-list.ts';
 import { StatusBadge } from '../components/badges.tsx';
 import { ConfirmButton } from '../components/confirm-button.tsx';
-import { EmptyState, ErrorBanner, Loading, Panel } from '../components/feedback.tsx';
+import { EmptyState, ErrorBanner, Panel } from '../components/feedback.tsx';
+import { ResourcePlaceholder } from '../components/resource-placeholder.tsx';
 import { RelTime } from '../components/rel-time.tsx';
 import { Timeline } from '../components/timeline.tsx';
 import { useLiveResource } from '../live/use-live-resource.ts';
@@ -162,14 +163,7 @@ export function BeadPage(props: { beadId: string }) {
   );
   const d = detail.data;
   usePageLabel(d === null ? 'Bead' : `Bead: ${d.bead.title}`);
-  if (d === null) {
-    return (
-      <div>
-        <ErrorBanner error={detail.error} onRetry={detail.reload} />
-        {detail.loading ? <Loading what="the bead" /> : null}
-      </div>
-    );
-  }
+  if (d === null) return <ResourcePlaceholder resource={detail} what="the bead" />;
   const b = d.bead;
   const setBead = (bead: Bead): void => detail.set((cur) => ({ ...cur, bead }));
   return (

@@ -6,8 +6,9 @@ import { useState } from 'hono/jsx/dom';
 import type { ConvoyDetail } from '../../../protocol/api.ts';
 import { ProgressBar, StatusBadge } from '../components/badges.tsx';
 import { ConfirmButton } from '../components/confirm-button.tsx';
-import { EmptyState, ErrorBanner, Loading, Panel } from '../components/feedback.tsx';
+import { EmptyState, ErrorBanner, Panel } from '../components/feedback.tsx';
 import { RelTime } from '../components/rel-time.tsx';
+import { ResourcePlaceholder } from '../components/resource-placeholder.tsx';
 import { useLiveResource } from '../live/use-live-resource.ts';
 import { usePageLabel } from '../page-label.ts';
 import { Link } from '../router.tsx';
@@ -31,14 +32,7 @@ export function ConvoyPage(props: { convoyId: string }) {
   );
   const c = convoy.data;
   usePageLabel(c === null ? 'Convoy' : `Convoy: ${c.title}`);
-  if (c === null) {
-    return (
-      <div>
-        <ErrorBanner error={convoy.error} onRetry={convoy.reload} />
-        {convoy.loading ? <Loading what="the convoy" /> : null}
-      </div>
-    );
-  }
+  if (c === null) return <ResourcePlaceholder resource={convoy} what="the convoy" />;
   const titleOf = new Map(c.beads.map((m) => [m.id, m.title]));
   const start = async (): Promise<void> => {
     setError(null);

@@ -9,7 +9,8 @@ import type { TownConfig } from '../../../protocol/config.ts';
 import { humanize } from '../activity-text.ts';
 import { StatusBadge } from '../components/badges.tsx';
 import { ConfirmButton } from '../components/confirm-button.tsx';
-import { EmptyState, ErrorBanner, Loading, Panel } from '../components/feedback.tsx';
+import { EmptyState, Panel } from '../components/feedback.tsx';
+import { ResourcePlaceholder } from '../components/resource-placeholder.tsx';
 import { useLoad } from '../hooks.ts';
 import { useLiveResource } from '../live/use-live-resource.ts';
 import { usePageLabel } from '../page-label.ts';
@@ -17,6 +18,7 @@ import { Link, navigate } from '../router.tsx';
 import { FieldsView } from '../settings/config-fields-view.tsx';
 import { valueAt } from '../settings/config-form.ts';
 import { RIG_FIELDS } from '../settings/rig-fields.ts';
+import { SettingsForm } from '../settings/settings-form.tsx';
 import { useConfigForm } from '../settings/use-config-form.ts';
 import { useTown } from '../town-context.tsx';
 
@@ -41,14 +43,7 @@ export function RigPage(props: { rigId: string }) {
     rigs.set((list) => list.map((x) => (x.id === saved.id ? saved : x)));
   });
   usePageLabel(r === null ? 'Rig' : `Rig: ${r.name}`);
-  if (r === null) {
-    return (
-      <div>
-        <ErrorBanner error={rig.error} onRetry={rig.reload} />
-        {rig.loading ? <Loading what="the rig" /> : null}
-      </div>
-    );
-  }
+  if (r === null) return <ResourcePlaceholder resource={rig} what="the rig" />;
   const counts = Object.entries(r.beads).filter(([, n]) => n !== undefined && n > 0);
   return (
     <div class="detail">
@@ -81,33 +76,9 @@ export function RigPage(props: { rigId: string }) {
           </ul>
         </Panel>
       </div>
-      <form
-        class="settings-form"
-        aria-label="Rig settings"
-        novalidate
-        onSubmit={(e: Event) => {
-          e.preventDefault();
-          void form.submit();
-        }}
-      >
+      <SettingsForm label="Rig settings" saveLabel="Save rig" state={form}>
         <FieldsView fields={RIG_FIELDS} form={form.form} errors={form.errors} stored={stored} onChange={form.onChange} hint={(field) => townValue(townConfig.data, field.path)} />
-        <div class="actions">
-          <button type="submit" class="primary" disabled={form.saving}>
-            Save rig
-          </button>
-          {form.notice === null ? null : (
-            <span class="notice" role="status">
-              {form.notice}
-            </span>
-          )}
-          {Object.keys(form.errors).length > 0 ? (
-            <span class="error-text" role="status">
-              Fix the fields marked in red.
-            </span>
-          ) : null}
-        </div>
-        <ErrorBanner error={form.failure} />
-      </form>
+      </SettingsForm>
       <Panel title="Danger zone">
         <ConfirmButton
           label="Delete rig"

@@ -9,6 +9,7 @@ import { useLoad } from '../hooks.ts';
 import { usePageLabel } from '../page-label.ts';
 import { FieldsView } from '../settings/config-fields-view.tsx';
 import { providerFieldVisible, TOWN_FIELDS } from '../settings/town-fields.ts';
+import { SettingsForm } from '../settings/settings-form.tsx';
 import { useConfigForm } from '../settings/use-config-form.ts';
 import { useTown } from '../town-context.tsx';
 
@@ -28,33 +29,9 @@ export function SettingsPage() {
       {config.data === null ? (
         config.loading ? <Loading what="the settings" /> : null
       ) : (
-        <form
-          class="settings-form"
-          aria-label="Town settings"
-          novalidate
-          onSubmit={(e: Event) => {
-            e.preventDefault();
-            void form.submit();
-          }}
-        >
+        <SettingsForm label="Town settings" saveLabel="Save settings" state={form} stickyActions>
           <FieldsView fields={TOWN_FIELDS} form={form.form} errors={form.errors} stored={config.data} onChange={form.onChange} visible={(key) => providerFieldVisible(key, kind)} />
-          <div class="actions sticky-actions">
-            <button type="submit" class="primary" disabled={form.saving}>
-              Save settings
-            </button>
-            {form.notice === null ? null : (
-              <span class="notice" role="status">
-                {form.notice}
-              </span>
-            )}
-            {Object.keys(form.errors).length > 0 ? (
-              <span class="error-text" role="status">
-                Fix the fields marked in red.
-              </span>
-            ) : null}
-          </div>
-          <ErrorBanner error={form.failure} />
-        </form>
+        </SettingsForm>
       )}
     </div>
   );

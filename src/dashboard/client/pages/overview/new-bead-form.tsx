@@ -4,10 +4,12 @@
  */
 import { useState } from 'hono/jsx/dom';
 import type { Bead } from '../../../../protocol/api.ts';
-import { Priority } from '../../../../protocol/common.ts';
+import type { Priority } from '../../../../protocol/common.ts';
 import { parseLabels } from '../../board.ts';
+import { useSubmission } from '../../form-submission.ts';
 import { checkedOf, valueOf } from '../../forms.ts';
-import { ErrorBanner } from '../../components/feedback.tsx';
+import { PriorityField } from '../../components/priority-field.tsx';
+import { SubmitOrCancel } from '../../components/submit-or-cancel.tsx';
 import { useTown } from '../../town-context.tsx';
 
 export function NewBeadForm(props: { defaultRigId: string; onCreated: (bead: Bead) => void; onCancel: () => void }) {
@@ -21,8 +23,7 @@ export function NewBeadForm(props: { defaultRigId: string; onCreated: (bead: Bea
   const [priority, setPriority] = useState<Priority>('medium');
   const [labels, setLabels] = useState('');
   const [held, setHeld] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const submission = useSubmission();
   if (rigList.length === 0) {
     return <p class="notice">Add a rig first (see Rigs below): every bead belongs to a rig.</p>;
   }
@@ -30,21 +31,15 @@ export function NewBeadForm(props: { defaultRigId: string; onCreated: (bead: Bea
     <form
       class="stack-form new-bead"
       aria-label="New bead"
-      onSubmit={async (e: Event) => {
+      onSubmit={(e: Event) => {
         e.preventDefault();
-        setBusy(true);
-        setError(null);
-        try {
+        void submission.run(async () => {
           const bead = await api.createBead({ rig_id: rigId, title: title.trim(), body: body === '' ? undefined : body, priority, labels: parseLabels(labels), held });
           setTitle('');
           setBody('');
           setLabels('');
           props.onCreated(bead);
-        } catch (err) {
-          setError(err);
-        } finally {
-          setBusy(false);
-        }
+        });
       }}
     >
       <div class="field-row">
@@ -58,23 +53,7 @@ export function NewBeadForm(props: { defaultRigId: string; onCreated: (bead: Bea
             ))}
           </select>
         </label>
-        <label>
-          Priority
-          <select
-            name="bead-priority"
-            value={priority}
-            onChange={(e: Event) => {
-              const p = Priority.safeParse(valueOf(e));
-              if (p.success) setPriority(p.data);
-            }}
-          >
-            {Priority.options.map((p) => (
-              <option value={p} selected={p === priority}>
-                {p}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PriorityField name="bead-priority" value={priority} onChange={setPriority} />
       </div>
       <label>
         Title
@@ -92,15 +71,7 @@ export function NewBeadForm(props: { defaultRigId: string; onCreated: (bead: Bea
         <input type="checkbox" name="bead-held" checked={held} onChange={(e: Event) => setHeld(checkedOf(e))} />
         Hold (do not dispatch until un-held)
       </label>
-      <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
-          Create bead
-        </button>
-        <button type="button" onClick={props.onCancel}>
-          Cancel
-        </button>
-      </div>
-      <ErrorBanner error={error} />
+      <SubmitOrCancel submitLabel="Create bead" submission={submission} onCancel={props.onCancel} />
     </form>
   );
 }

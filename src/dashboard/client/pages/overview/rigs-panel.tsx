@@ -4,6 +4,7 @@
  */
 import { useState } from 'hono/jsx/dom';
 import type { Rig } from '../../../../protocol/api.ts';
+import { useSubmission } from '../../form-submission.ts';
 import { valueOf } from '../../forms.ts';
 import { EmptyState, ErrorBanner, Loading, Panel } from '../../components/feedback.tsx';
 import { Link } from '../../router.tsx';
@@ -14,26 +15,19 @@ function AddRigForm(props: { onAdded: (rig: Rig) => void }) {
   const [name, setName] = useState('');
   const [gitUrl, setGitUrl] = useState('');
   const [branch, setBranch] = useState('main');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const submission = useSubmission();
   return (
     <form
       class="stack-form"
       aria-label="Add a rig"
-      onSubmit={async (e: Event) => {
+      onSubmit={(e: Event) => {
         e.preventDefault();
-        setBusy(true);
-        setError(null);
-        try {
+        void submission.run(async () => {
           const rig = await api.createRig({ name: name.trim(), git_url: gitUrl.trim(), default_branch: branch.trim() === '' ? undefined : branch.trim() });
           setName('');
           setGitUrl('');
           props.onAdded(rig);
-        } catch (err) {
-          setError(err);
-        } finally {
-          setBusy(false);
-        }
+        });
       }}
     >
       <div class="field-row">
@@ -50,10 +44,10 @@ function AddRigForm(props: { onAdded: (rig: Rig) => void }) {
         Git URL
         <input name="rig-git-url" required value={gitUrl} placeholder="https://github.com/you/repo.git" onInput={(e: Event) => setGitUrl(valueOf(e))} />
       </label>
-      <button type="submit" class="primary" disabled={busy}>
+      <button type="submit" class="primary" disabled={submission.busy}>
         Add rig
       </button>
-      <ErrorBanner error={error} />
+      <ErrorBanner error={submission.error} />
     </form>
   );
 }
