@@ -155,8 +155,9 @@ describe('debug auth', () => {
     const r = await call('GET', `${D(f.townId)}/status`, { token: admin.token });
     expect(r.status).toBe(200);
     expect(r.headers.get('cache-control')).toBe('no-store');
-    const rigs = ok<unknown[]>(await call('GET', `${D(f.townId)}/rigs`, { token: admin.token }));
-    expect(rigs.map((x) => Rig.parse(x).id)).toEqual([f.rigId]);
+    const rigsReply = await call('GET', `${D(f.townId)}/rigs`, { token: admin.token });
+    expect(ok<unknown[]>(rigsReply).map((x) => Rig.parse(x).id)).toEqual([f.rigId]);
+    expect(rigsReply.body).toHaveProperty('next_cursor', null);
   });
 
   it('grants nothing under /api: an admin token is still a stranger to the town', async () => {
@@ -561,6 +562,9 @@ describe('read views and sling-convoy', () => {
     expect((await list('?status=open')).map((c) => c.id)).toEqual([open.id]);
     expect(new Set((await list('?status=open,staged')).map((c) => c.id))).toEqual(new Set([open.id, staged.id]));
     expect(await list('?status=landed')).toEqual([]);
+    const paged = await call('GET', `${D(f.townId)}/convoys?limit=1`, { token: admin.token });
+    expect(ok<unknown[]>(paged)).toHaveLength(1);
+    expect(typeof (paged.body as { next_cursor?: unknown }).next_cursor).toBe('string');
     const bogus = await call('GET', `${D(f.townId)}/convoys?status=open,bogus`, { token: admin.token });
     expect(bogus.status).toBe(400);
     expect(errorOf(bogus)).toMatchObject({ code: 'validation_failed', details: { location: 'query' } });

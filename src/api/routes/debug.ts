@@ -2,6 +2,7 @@
  * `/debug/towns/:townId/*` (`http-api.md` §4.6, `reconciler.md` §9): admin token, or a request
  * to localhost in development. Works on any town (existence checked, ownership not).
  */
+import { PageQuery } from '../../protocol/common.ts';
 import { ConvoyListQuery, SlingBatch } from '../../protocol/api.ts';
 import { DebugEventsQuery, RawEventInsert, ReplayRequest, SeamsArm } from '../../protocol/debug.ts';
 import { NotFound } from '../../errors.ts';
@@ -37,14 +38,12 @@ export function debugRoutes(r: RouteTable): void {
     return ok(c, unwrap(await townStub(c.env, pathId(c, 'townId')).armSeams(c.req.valid('json'))));
   });
   r.route('POST', `${D}/tick`, { auth: 'admin-town' }, async (c) => ok(c, unwrap(await townStub(c.env, pathId(c, 'townId')).tickNow())));
-  r.route('GET', `${D}/rigs`, { auth: 'admin-town' }, async (c) => ok(c, unwrap(await townStub(c.env, pathId(c, 'townId')).listRigs({ limit: 500 })).items));
+  // D`/rigs` and D`/convoys` are list responses (§1.1): paged like their T twins, with `next_cursor`.
+  r.route('GET', `${D}/rigs`, { auth: 'admin-town', query: PageQuery }, async (c) => list(c, unwrap(await townStub(c.env, pathId(c, 'townId')).listRigs(c.req.valid('query')))));
   r.route('POST', `${D}/sling-convoy`, { auth: 'admin-town', body: SlingBatch }, async (c) =>
     created(c, unwrap(await townStub(c.env, pathId(c, 'townId')).slingConvoyAsAdmin(actorOf(c.get('caller')), c.req.valid('json')))),
   );
-  // The status filter is validated as on T`/convoys`; the list is not paged (at most 500).
-  r.route('GET', `${D}/convoys`, { auth: 'admin-town', query: ConvoyListQuery }, async (c) =>
-    ok(c, unwrap(await townStub(c.env, pathId(c, 'townId')).listConvoys({ limit: 500, status: c.req.valid('query').status })).items),
-  );
+  r.route('GET', `${D}/convoys`, { auth: 'admin-town', query: ConvoyListQuery }, async (c) => list(c, unwrap(await townStub(c.env, pathId(c, 'townId')).listConvoys(c.req.valid('query')))));
   r.route('GET', `${D}/beads/:beadId`, { auth: 'admin-town' }, async (c) => ok(c, unwrap(await townStub(c.env, pathId(c, 'townId')).debugBead(pathId(c, 'beadId')))));
   r.route('GET', `${D}/config`, { auth: 'admin-town' }, async (c) => ok(c, unwrap(await townStub(c.env, pathId(c, 'townId')).getConfig())));
 }
