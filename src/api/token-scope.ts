@@ -68,6 +68,8 @@ export async function checkTokenScope(c: Context<AppEnv>, auth: AuthKind, caller
   const town = townStub(c.env, path.townId);
   if (auth === 'mayor' && caller.kind === 'agent') {
     checkAgentBinding(caller.claims, { townId: path.townId }, MAYOR_ONLY);
+    // The mayor has no rig: its token carries `rigId = townId` (§2 rule 3).
+    if (!same(caller.claims.rigId, path.townId)) throw new Forbidden('A mayor token carries rigId = townId.');
     unwrap(await town.requireCurrentMayor(caller.claims.agentId.toLowerCase()));
     return;
   }

@@ -127,6 +127,7 @@ describe('mayor tool routes: auth matrix', () => {
       ['refinery', await agentToken(refinery)],
       ["another town's mayor", await agentToken(foreignMayor)],
       ['a former mayor', await agentToken(formerMayor)],
+      ['the mayor with a rig id in its token', await agentToken({ ...mayor, rigId: h.rigId })],
     ];
     const unauthenticated: [string, string | undefined, string][] = [
       ['no token', undefined, 'missing'],
