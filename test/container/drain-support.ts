@@ -7,7 +7,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONTROL_SECRET_HEADER } from '../../src/protocol/control.ts';
 import { createControlApp } from '../../container/src/control/app.ts';
 import { Drain } from '../../container/src/drain/drain.ts';
 import type { DrainDeps } from '../../container/src/drain/drain.ts';
@@ -32,7 +31,7 @@ import { startFakeWorkerApi } from '../fakes/worker-api/index.ts';
 import type { FakeWorkerApi, RecordedRequest } from '../fakes/worker-api/index.ts';
 import { FakeKiloBackend } from './fakes/fake-backend.ts';
 import { TOWN } from './fixtures.ts';
-import { captureLog, clientFor } from './helpers.ts';
+import { captureLog, clientFor, controlRequester, type ControlRequest } from './helpers.ts';
 import { SECRET, containerTokenFor } from './pm-harness.ts';
 
 /** What the workspaces factory gets. */
@@ -57,7 +56,7 @@ export interface DrainStack {
   lines: Record<string, unknown>[];
   msgs(): string[];
   timings: Timings;
-  request(method: string, path: string, body?: unknown): Promise<Response>;
+  request: ControlRequest;
   /** Index of the first recorded request matching `pred` (-1 when none). */
   indexOf(pred: (r: RecordedRequest) => boolean): number;
   close(): Promise<void>;
@@ -142,12 +141,7 @@ export async function makeDrainStack(
     lines,
     msgs,
     timings,
-    request: async (method, path, body) =>
-      await app.request(path, {
-        method,
-        headers: { 'content-type': 'application/json', [CONTROL_SECRET_HEADER]: SECRET },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      }),
+    request: controlRequester(app, SECRET),
     indexOf: (pred) => api.requests.findIndex(pred),
     async close() {
       registrySync.stop();

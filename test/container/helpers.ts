@@ -1,6 +1,6 @@
 /**
  * Helpers of the container tests: a capturing logger, a worker client wired to a fake worker
- * API with test timings, and mutable agent credentials.
+ * API with test timings, mutable agent credentials, and JSON requests to a control app.
  */
 import type { FakeWorkerApi } from '../fakes/worker-api/index.ts';
 import { createLogger, Redactor } from '../../container/src/redact.ts';
@@ -8,6 +8,7 @@ import type { Logger } from '../../container/src/redact.ts';
 import { timingsFor } from '../../container/src/timings.ts';
 import type { Timings } from '../../container/src/timings.ts';
 import { WorkerClient } from '../../container/src/worker-client.ts';
+import { CONTROL_SECRET_HEADER } from '../../src/protocol/control.ts';
 import type { AgentCredentials } from '../../container/src/worker-client.ts';
 
 /** A logger that keeps parsed lines. */
@@ -52,4 +53,16 @@ export function clientFor(
     onSecret: (s) => opts.secrets?.push(s),
   });
   return { client, containerToken: () => token, timings };
+}
+
+/** A JSON request to the control app `app`; by default it carries the control secret `secret`. */
+export type ControlRequest = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Response>;
+
+export function controlRequester(app: { request(path: string, init: RequestInit): Response | Promise<Response> }, secret: string): ControlRequest {
+  return async (method, path, body, headers = { [CONTROL_SECRET_HEADER]: secret }) =>
+    await app.request(path, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
 }

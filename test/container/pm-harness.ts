@@ -6,7 +6,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONTROL_SECRET_HEADER } from '../../src/protocol/control.ts';
 import { createControlApp } from '../../container/src/control/app.ts';
 import { HydrationGate } from '../../container/src/hydration/gate.ts';
 import { bootHydration } from '../../container/src/hydration/boot-hydration.ts';
@@ -27,7 +26,7 @@ import { startFakeWorkerApi } from '../fakes/worker-api/index.ts';
 import type { FakeWorkerApi } from '../fakes/worker-api/index.ts';
 import { FakeKiloBackend } from './fakes/fake-backend.ts';
 import { TOWN } from './fixtures.ts';
-import { captureLog, clientFor } from './helpers.ts';
+import { captureLog, clientFor, controlRequester, type ControlRequest } from './helpers.ts';
 
 export const SECRET = 'control-secret-for-tests-0001';
 
@@ -52,7 +51,7 @@ export interface Harness {
   lines: Record<string, unknown>[];
   msgs: () => string[];
   containerToken: () => string;
-  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  request: ControlRequest;
   hydrate(resume?: ResumeStrategy): Promise<void>;
   close(): Promise<void>;
 }
@@ -114,12 +113,7 @@ export async function makeHarness(opts: { timings?: Partial<Timings>; containerT
     lines,
     msgs,
     containerToken: () => stored,
-    request: async (method, path, body, headers = { [CONTROL_SECRET_HEADER]: SECRET }) =>
-      await app.request(path, {
-        method,
-        headers: { 'content-type': 'application/json', ...headers },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      }),
+    request: controlRequester(app, SECRET),
     hydrate: (resume) =>
       bootHydration({
         gate,

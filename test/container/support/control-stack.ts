@@ -11,7 +11,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ContainerConfig } from '../../../src/protocol/control.ts';
-import { CONTROL_SECRET_HEADER } from '../../../src/protocol/control.ts';
 import { createControlApp } from '../../../container/src/control/app.ts';
 import { writeCliWrappers } from '../../../container/src/env/cli-wrappers.ts';
 import { EventForwarder } from '../../../container/src/event-forwarder.ts';
@@ -42,7 +41,7 @@ import type { OpenAiStub } from '../../fakes/openai-stub.ts';
 import { fakeContainerConfig, startFakeWorkerApi } from '../../fakes/worker-api/index.ts';
 import type { FakeWorkerApi } from '../../fakes/worker-api/index.ts';
 import { TOWN } from '../fixtures.ts';
-import { captureLog, clientFor } from '../helpers.ts';
+import { captureLog, clientFor, controlRequester, type ControlRequest } from '../helpers.ts';
 import { SECRET, containerTokenFor } from '../pm-harness.ts';
 
 /** Production timings with room for a slow kilo boot and first call on a loaded machine (the real backend's base). */
@@ -97,7 +96,7 @@ export interface ControlStack {
   /** The captured log lines, parsed. */
   lines: Record<string, unknown>[];
   /** Calls the control app with the control secret (`body` sent as JSON when given). */
-  request(method: string, path: string, body?: unknown): Promise<Response>;
+  request: ControlRequest;
   /** A live config whose provider is the OpenAI-compatible stub. */
   stubConfig(): ContainerConfig;
   /** Reports, manager, kilo process groups, forwarder, local model, APIs, then the data root. */
@@ -205,12 +204,7 @@ async function build(opts: ControlStackOptions, parts: Parts): Promise<ControlSt
     localModel,
     modelServers,
     lines,
-    request: async (method, path, body) =>
-      await app.request(path, {
-        method,
-        headers: { 'content-type': 'application/json', [CONTROL_SECRET_HEADER]: SECRET },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      }),
+    request: controlRequester(app, SECRET),
     stubConfig: () => ({
       ...fakeContainerConfig(TOWN, api.url),
       provider: { kind: 'openai-compatible', id: 'stub', base_url: stub.baseUrl, api_key: STUB_API_KEY },
