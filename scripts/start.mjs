@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { stopChildren } from './start/stop-children.mjs';
 
 const PORT = Number(process.env.GASTOWN_PORT ?? 8787);
 const LAUNCHER_PORT = Number(process.env.GASTOWN_LAUNCHER_PORT ?? 8790);
@@ -26,7 +27,6 @@ function prefixed(stream, prefix, out) {
 
 function start(name, command, args, extraEnv = {}, stopSignal = 'SIGTERM') {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...extraEnv } });
-  child.stopSignal = stopSignal;
   prefixed(child.stdout, `[${name}]`, process.stdout);
   prefixed(child.stderr, `[${name}]`, process.stderr);
   child.on('exit', (code, signal) => {
@@ -35,34 +35,19 @@ function start(name, command, args, extraEnv = {}, stopSignal = 'SIGTERM') {
       void stopAll(1);
     }
   });
-  children.push(child);
+  children.push({ name, child, stopSignal });
   return child;
 }
 
 let stopping = false;
+/** The launcher first, while the worker still answers its control servers' last reports. */
+const STOP_ORDER = ['launcher', 'worker'];
+const STOP_GRACE_MS = 10_000;
+
 async function stopAll(code) {
   if (stopping) return;
   stopping = true;
-  for (const child of children) {
-    if (child.exitCode === null && child.pid !== undefined) {
-      try {
-        process.kill(-child.pid, child.stopSignal);
-      } catch {
-        // already gone
-      }
-    }
-  }
-  const deadline = Date.now() + 10_000;
-  while (children.some((c) => c.exitCode === null && c.signalCode === null) && Date.now() < deadline) await sleep(100);
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  }
+  await stopChildren(children, STOP_ORDER, STOP_GRACE_MS);
   process.exit(code);
 }
 
