@@ -31,6 +31,8 @@ const INSTALL_TIMEOUT_MS = 20 * 60_000;
 const START_STOP_MARGIN_MS = 5 * 60_000;
 /** How long processes may take to go away after `npm start` exited. */
 const REAP_GRACE_MS = 15_000;
+/** Control-server log lines that mean a last report (events, the emptied registry) was lost at stop. */
+const LOST_AT_STOP = ['registry.put_failed', 'events.dropped', 'drain.events_flush_timeout'];
 const STOP_GRACE_MS = 15_000;
 const MARK_VAR = 'GASTOWN_SMOKE_MARK';
 
@@ -199,11 +201,14 @@ async function main() {
     const startedAt = Date.now();
     const child = spawn('npm', ['start', '--', '--demo'], { cwd: clone, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const marks = {};
+    const lostAtStop = [];
     const watch = (stream, out) =>
       createInterface({ input: stream }).on('line', (line) => {
         out.write(`  ${line}\n`);
         if (marks.healthy === undefined && line.includes('Gastown is running locally')) marks.healthy = Date.now();
         if (line.includes('Demo passed in')) marks.demoDone = Date.now();
+        // After the demo, the stop: a control server's last report that cannot reach the worker.
+        if (marks.demoDone !== undefined && LOST_AT_STOP.some((msg) => line.includes(`"msg":"${msg}"`))) lostAtStop.push(line.slice(0, 300));
       });
     watch(child.stdout, process.stdout);
     watch(child.stderr, process.stderr);
@@ -241,6 +246,7 @@ async function main() {
     if (code !== 0) log(`npm start -- --demo exited with ${code}`);
     for (const p of left) log(`left running: pid ${p.pid} ${p.cmdline}`);
     if (groupLeft) log(`the npm start process group ${child.pid} is still alive`);
+    for (const line of lostAtStop) log(`lost at stop: ${line}`);
     for (const p of busyPorts) log(`port ${p} is still in use`);
     // Clean up what this run started, by pid, so a failed smoke leaves nothing behind.
     for (const p of left) {
@@ -252,7 +258,7 @@ async function main() {
     }
     if (groupLeft) signalGroup(child.pid, 'SIGKILL');
     // A stop we asked for ends `npm start` with 0 too: that is not a pass.
-    ok = stoppedBy === null && code === 0 && left.length === 0 && !groupLeft && busyPorts.length === 0;
+    ok = stoppedBy === null && code === 0 && left.length === 0 && !groupLeft && busyPorts.length === 0 && lostAtStop.length === 0;
   } catch (e) {
     log(`failed: ${e instanceof Error ? e.message : String(e)}`);
   } finally {
