@@ -62,8 +62,14 @@ export class RequestRecorder {
 
   constructor(readonly baseUrl: string) {}
 
-  /** `status METHOD path` of every 5xx answer the pages received. */
+  /** `status METHOD path code` of every 5xx answer the worker gave (each carries `x-request-id`). */
   readonly serverErrors: string[] = [];
+  /**
+   * 5xx answers that did not come from the worker's code (no `x-request-id`, which every worker
+   * response carries): the local runtime's own "Network connection lost" after a page was closed
+   * mid-request. Kept for the failure message, not counted as the app's errors.
+   */
+  readonly runtimeErrors: string[] = [];
   /** Uncaught exceptions in the pages, and Content-Security-Policy violations. */
   readonly pageErrors: string[] = [];
 
@@ -71,7 +77,11 @@ export class RequestRecorder {
     page.on('request', (req) => this.check(req.method(), req.url()));
     page.on('websocket', (ws) => this.check('GET', ws.url()));
     page.on('response', (res) => {
-      if (res.status() >= 500) this.serverErrors.push(`${res.status()} ${res.request().method()} ${new URL(res.url()).pathname}`);
+      if (res.status() < 500) return;
+      const headers = res.headers();
+      const line = `${res.status()} ${res.request().method()} ${new URL(res.url()).pathname}`;
+      if (headers['x-request-id'] === undefined) this.runtimeErrors.push(line);
+      else this.serverErrors.push(`${line} ${headers['x-gastown-error-code'] ?? ''}`.trim());
     });
     page.on('pageerror', (e) => this.pageErrors.push(e.message));
     page.on('console', (msg) => {
