@@ -17,26 +17,16 @@
  * Rigs here merge with `code_review: false` (the container's deterministic `/git/merge`), so a
  * fault scenario boots one kilo session at a time; the refinery path is `town-flow.test.ts`'s.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AgentView } from '../../src/protocol/control.ts';
 import { LivenessWatch, townViolations } from './support/invariants.ts';
-import { reportFailures } from './support/failure-report.ts';
-import { ControlAccess, startSuite, townWithRig, waitClosed, type E2eSuite } from './support/suite.ts';
+import { useE2eSuite } from './support/file-suite.ts';
+import { ControlAccess, townWithRig, waitClosed } from './support/suite.ts';
 
 const FLOW_TIMEOUT_MS = 360_000;
 const NO_REVIEW = { refinery: { code_review: false } };
 
-let suite: E2eSuite;
-
-beforeAll(async () => {
-  suite = await startSuite();
-});
-
-reportFailures(() => suite);
-
-afterAll(async () => {
-  await suite?.stop();
-});
+const suite = useE2eSuite();
 
 /** `data` of a control reply parsed as an `AgentView` (+ `duplicate`). */
 function agentViewOf(body: unknown): ReturnType<typeof AgentView.parse> & { duplicate?: boolean } {
@@ -48,8 +38,8 @@ function agentViewOf(body: unknown): ReturnType<typeof AgentView.parse> & { dupl
 
 describe('faults', () => {
   it('a control server SIGKILLed while a polecat works: the bead is re-dispatched and merged, the pushed commit survives', async () => {
-    const { town, rig, repo } = await townWithRig(suite, 'sigkill', { rigConfig: NO_REVIEW });
-    const control = await ControlAccess.of(suite, town.id);
+    const { town, rig, repo } = await townWithRig(suite(), 'sigkill', { rigConfig: NO_REVIEW });
+    const control = await ControlAccess.of(suite(), town.id);
     const watch = new LivenessWatch(town);
 
     // Every model answer waits 5 s: the polecat pushes, then sits 5 s before its gt_done.
@@ -73,7 +63,7 @@ describe('faults', () => {
 
     const closed = await waitClosed(town, bead.id, FLOW_TIMEOUT_MS);
     // A new control server took over and the bead was dispatched again.
-    expect(suite.client.log.lines(town.id, 'town.started').length).toBeGreaterThanOrEqual(2);
+    expect(suite().client.log.lines(town.id, 'town.started').length).toBeGreaterThanOrEqual(2);
     expect(closed.dispatch_attempts).toBeGreaterThanOrEqual(2);
     const activity = (await town.debugBead(bead.id)).activity;
     expect(activity.filter((a) => a.type === 'dispatched').length).toBeGreaterThanOrEqual(2);
@@ -85,8 +75,8 @@ describe('faults', () => {
   });
 
   it('a duplicate /agents/start gets the running session back (duplicate: true): one session, one dispatch', async () => {
-    const { town, rig, repo } = await townWithRig(suite, 'duplicate', { rigConfig: NO_REVIEW });
-    const control = await ControlAccess.of(suite, town.id);
+    const { town, rig, repo } = await townWithRig(suite(), 'duplicate', { rigConfig: NO_REVIEW });
+    const control = await ControlAccess.of(suite(), town.id);
     const watch = new LivenessWatch(town);
 
     const bead = await town.sling({ rig_id: rig.id, title: 'Add `fault/twice.txt` with `started once`', body: 'gt-local: delay_ms=4000' });
@@ -116,7 +106,7 @@ describe('faults', () => {
 
     const closed = await waitClosed(town, bead.id, FLOW_TIMEOUT_MS);
     expect(closed.dispatch_attempts).toBe(1);
-    const started = suite.client.log.lines(town.id, 'agent.started').filter((l) => l.fields.agent_id === entry.agent_id);
+    const started = suite().client.log.lines(town.id, 'agent.started').filter((l) => l.fields.agent_id === entry.agent_id);
     expect(started).toHaveLength(1);
     expect(await repo.readFile('main', 'fault/twice.txt')).toBe('started once');
     const head = await repo.branchSha('main');
@@ -124,9 +114,9 @@ describe('faults', () => {
   });
 
   it('the TownDO aborted between a tick’s commit and its effects: the dispatch is recovered with one start in all', async () => {
-    const { town, rig, repo } = await townWithRig(suite, 'abort', { rigConfig: NO_REVIEW });
+    const { town, rig, repo } = await townWithRig(suite(), 'abort', { rigConfig: NO_REVIEW });
     const watch = new LivenessWatch(town);
-    const armed = await suite.client.call('POST', `${town.debugPath}/seams`, { abort_after_commit: 1 }, 'none');
+    const armed = await suite().client.call('POST', `${town.debugPath}/seams`, { abort_after_commit: 1 }, 'none');
     expect(armed).toEqual({ status: 200, body: { data: { abort_after_commit: 1 } } });
 
     // The first tick with effects is the bead's dispatch: committed, then the object aborts.
@@ -142,9 +132,9 @@ describe('faults', () => {
     expect(activity.filter((a) => a.type === 'dispatched').map((a) => a.data.attempt)).toEqual([2]);
     expect(activity.filter((a) => a.type === 'dispatch_failed')).toEqual([]);
     expect(events.filter((e) => e.type === 'dispatch_result')).toHaveLength(1);
-    expect(suite.client.log.lines(town.id, 'agent.started').filter((l) => l.fields.role === 'polecat')).toHaveLength(1);
+    expect(suite().client.log.lines(town.id, 'agent.started').filter((l) => l.fields.role === 'polecat')).toHaveLength(1);
     // The seam lived in memory only: the abort disarmed it.
-    const state = await suite.client.call('POST', `${town.debugPath}/seams`, { abort_after_commit: 0 }, 'none');
+    const state = await suite().client.call('POST', `${town.debugPath}/seams`, { abort_after_commit: 0 }, 'none');
     expect(state.body).toEqual({ data: { abort_after_commit: 0 } });
 
     expect(await repo.readFile('main', 'fault/abort.txt')).toBe('after the abort');
@@ -153,7 +143,7 @@ describe('faults', () => {
   });
 
   it('a poison event injected through the debug route is dead-lettered while the town keeps flowing', async () => {
-    const { town, rig, repo } = await townWithRig(suite, 'poison', { rigConfig: NO_REVIEW });
+    const { town, rig, repo } = await townWithRig(suite(), 'poison', { rigConfig: NO_REVIEW });
     const watch = new LivenessWatch(town);
     const bead = await town.sling({ rig_id: rig.id, title: 'Add `fault/poison.txt` with `flows past the poison`' });
     // An `agent_done` without its required `branch`: every attempt to apply it throws.

@@ -10,23 +10,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FAKE_TOKEN, startFakeGitHost, type FakeGitHost } from '../fakes/git-host/index.ts';
 import { BareRepo } from './support/git-repo.ts';
 import { townViolations } from './support/invariants.ts';
-import { reportFailures } from './support/failure-report.ts';
-import { newTown, startSuite, waitClosed, type E2eSuite } from './support/suite.ts';
+import { useE2eSuite } from './support/file-suite.ts';
+import { newTown, waitClosed } from './support/suite.ts';
 
 const FLOW_TIMEOUT_MS = 360_000;
 
-let suite: E2eSuite;
+const suite = useE2eSuite();
 let host: FakeGitHost;
 
 beforeAll(async () => {
   host = await startFakeGitHost();
-  suite = await startSuite();
 });
 
-reportFailures(() => suite);
-
 afterAll(async () => {
-  await suite?.stop();
   await host?.stop();
 });
 
@@ -34,7 +30,7 @@ describe('the pr strategy', () => {
   it('opens a pull request on the git host and auto-merges it into the default branch', async () => {
     const hosted = await host.createRepo('acme', 'app', { default_branch: 'main' });
     const repo = new BareRepo(hosted.dir, 'main');
-    const town = await newTown(suite, 'e2e pr');
+    const town = await newTown(suite(), 'e2e pr');
     await town.patchConfig({
       github_api_url: host.api_url,
       git_auth: { github_token: DEFAULT_FAKE_TOKEN },

@@ -10,31 +10,21 @@
  *    feature branch in dependency order → the landing MR merged into the default branch → the
  *    convoy `landed`.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { townViolations } from './support/invariants.ts';
-import { reportFailures } from './support/failure-report.ts';
-import { startSuite, townWithRig, waitClosed, type E2eSuite } from './support/suite.ts';
+import { useE2eSuite } from './support/file-suite.ts';
+import { townWithRig, waitClosed } from './support/suite.ts';
 
 /** A cold town: control server, mayor prewarm, kilo boots on a shared 2-core machine. */
 const FLOW_TIMEOUT_MS = 360_000;
 /** Three members (a polecat and a refinery each, one after the other) and the landing review. */
 const CONVOY_TIMEOUT_MS = 840_000;
 
-let suite: E2eSuite;
-
-beforeAll(async () => {
-  suite = await startSuite();
-});
-
-reportFailures(() => suite);
-
-afterAll(async () => {
-  await suite?.stop();
-});
+const suite = useE2eSuite();
 
 describe('a town from message to merge', () => {
   it('turns a user message into a merged commit on the default branch', async () => {
-    const { town, rig, repo } = await townWithRig(suite, 'message');
+    const { town, rig, repo } = await townWithRig(suite(), 'message');
     const initial = await repo.branchSha('main');
 
     expect((await town.messageMayor('Add `docs/greeting.txt` with `hello from the polecat`')).delivery).toBe('starting');
@@ -66,7 +56,7 @@ describe('a town from message to merge', () => {
 
 describe('a review-then-land convoy', () => {
   it('merges three dependent members into the feature branch in order, then lands it on the default branch', { timeout: CONVOY_TIMEOUT_MS + 60_000 }, async () => {
-    const { town, rig, repo } = await townWithRig(suite, 'convoy');
+    const { town, rig, repo } = await townWithRig(suite(), 'convoy');
     const files = ['one', 'two', 'three'];
     const { convoyId, beadIds } = await town.slingBatch({
       rig_id: rig.id,

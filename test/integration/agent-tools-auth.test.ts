@@ -16,7 +16,7 @@ import { seededMayor, seededPolecat } from './agent-tools-support.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
-/** Every P route added for the rig tools, with the roles it allows (absent: any). */
+/** Every P route added for the rig tools, with the roles it allows (absent: every role). */
 const AGENT_ROUTES: { method: Method; route: string; roles?: readonly AgentRole[] }[] = [
   { method: 'POST', route: 'prime', roles: ['polecat', 'refinery'] },
   { method: 'POST', route: 'mail' },

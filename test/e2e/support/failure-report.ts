@@ -1,7 +1,7 @@
 /**
  * On a failed end-to-end test, prints the diagnostics (`/debug` status, beads, the town's
  * warnings and the launcher's log tail) of every town the test created, so an assertion failure
- * explains itself like a timeout does. Call once per test file, after `startSuite`'s `beforeAll`.
+ * explains itself like a timeout does. Registered by `useE2eSuite` (file-suite.ts).
  */
 import { afterEach, beforeEach } from 'vitest';
 import type { E2eSuite } from './suite.ts';
